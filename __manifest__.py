@@ -1,0 +1,40 @@
+{
+    "name": "School Staff Performance Management",
+    "summary": "Appraisal cycles, objectives, observations and pay progression "
+    "for school support staff in UK schools and academy trusts",
+    "version": "19.0.1.0.0",
+    "category": "Human Resources/Appraisals",
+    "website": "https://github.com/school-performance/hr_school_performance",
+    "author": "School Performance Contributors",
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "depends": ["hr", "mail", "resource", "calendar"],
+    "data": [
+        "security/hr_school_performance_groups.xml",
+        "security/ir.model.access.csv",
+        "security/hr_school_performance_security.xml",
+        "data/hr_performance_scale_data.xml",
+        "data/mail_activity_type_data.xml",
+        "views/hr_performance_scale_views.xml",
+        "views/hr_performance_job_group_views.xml",
+        "views/hr_performance_sip_priority_views.xml",
+        "views/hr_performance_cycle_views.xml",
+        "views/hr_performance_objective_views.xml",
+        "views/hr_performance_group_objective_views.xml",
+        "views/hr_performance_review_views.xml",
+        "views/hr_employee_views.xml",
+        "views/res_company_views.xml",
+        "wizards/hr_performance_review_reassign_views.xml",
+        "views/hr_school_performance_menus.xml",
+    ],
+    "demo": [
+        "demo/hr_school_performance_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "hr_school_performance/static/tests/tours/*.js",
+        ],
+    },
+    "installable": True,
+    "application": True,
+}

@@ -1,0 +1,284 @@
+import calendar
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Domain
+
+MONTHS = [(str(m), calendar.month_name[m]) for m in range(1, 13)]
+
+# Working-day deadline settings of the cycle template, with the seeds' defaults.
+DEADLINE_FIELDS = (
+    "notice_days",
+    "self_evaluation_days",
+    "draft_statement_days",
+    "comment_days",
+    "final_statement_days",
+    "moderation_days",
+    "observation_feedback_days",
+    "observation_record_days",
+    "support_period_days",
+)
+
+
+class HrPerformanceJobGroup(models.Model):
+    """A group of jobs sharing one performance-management cycle template."""
+
+    _name = "hr.performance.job.group"
+    _description = "Performance Job Group"
+    _inherit = ["mail.thread"]
+    _order = "sequence, name"
+    _check_company_auto = True
+    # A trust-wide group (company = the trust) serves every school of the trust.
+    _check_company_domain = models.check_company_domain_parent_of
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        tracking=True,
+        help="A school, or the trust: a trust-wide group applies to all its schools.",
+    )
+    job_ids = fields.Many2many(
+        "hr.job",
+        string="Job Positions",
+        help="Staff holding one of these positions belong to the group.",
+    )
+    category_ids = fields.Many2many(
+        "hr.employee.category",
+        string="Employee Tags",
+        help="Staff carrying one of these tags belong to the group.",
+    )
+    # Cycle template
+    cycle_start_month = fields.Selection(MONTHS, required=True, default="9", tracking=True)
+    cycle_start_day = fields.Integer(required=True, default=1, tracking=True)
+    cycle_length_months = fields.Integer(
+        string="Cycle Length (months)", required=True, default=12, tracking=True
+    )
+    midyear_offset_months = fields.Integer(
+        string="Mid-Year Review after (months)",
+        required=True,
+        default=6,
+        tracking=True,
+        help="Months after the start of the cycle (or the planning meeting) when the "
+        "mid-year review is due.",
+    )
+    process = fields.Selection(
+        [("full", "Full review"), ("abbreviated", "Abbreviated (job chat)")],
+        required=True,
+        default="full",
+        tracking=True,
+    )
+    max_objectives = fields.Integer(
+        string="Maximum Objectives", required=True, default=3, tracking=True
+    )
+    scale_id = fields.Many2one(
+        "hr.performance.scale",
+        string="Assessment Scale",
+        required=True,
+        tracking=True,
+        default=lambda self: self.env.ref(
+            "hr_school_performance.hr_performance_scale_county", raise_if_not_found=False
+        ),
+    )
+    pay_progression = fields.Boolean(
+        string="Pay Progression Applies",
+        default=True,
+        tracking=True,
+        help="The overall assessment decides eligibility for the next pay (CBP) point.",
+    )
+    pay_decision_month = fields.Selection(
+        MONTHS, string="Pay Decisions by (month)", help="Month by which pay decisions are taken."
+    )
+    pay_decision_day = fields.Integer(string="Pay Decisions by (day)", default=31)
+    # Deadlines, in working days unless stated otherwise
+    notice_days = fields.Integer(
+        string="Meeting Notice (working days)", required=True, default=5, tracking=True
+    )
+    self_evaluation_days = fields.Integer(
+        string="Self-Evaluation Due (working days before meeting)",
+        required=True,
+        default=2,
+        tracking=True,
+    )
+    draft_statement_days = fields.Integer(
+        string="Draft Statement (working days after meeting)",
+        required=True,
+        default=5,
+        tracking=True,
+    )
+    comment_days = fields.Integer(
+        string="Reviewee Comments (working days after draft)",
+        required=True,
+        default=5,
+        tracking=True,
+    )
+    final_statement_days = fields.Integer(
+        string="Final Statement (working days after meeting)",
+        required=True,
+        default=10,
+        tracking=True,
+    )
+    moderation_days = fields.Integer(
+        string="Moderation (working days)", required=True, default=10, tracking=True
+    )
+    observation_feedback_days = fields.Integer(
+        string="Observation Verbal Feedback (school days)",
+        required=True,
+        default=1,
+        tracking=True,
+    )
+    observation_record_days = fields.Integer(
+        string="Observation Written Record (working days)",
+        required=True,
+        default=5,
+        tracking=True,
+    )
+    support_period_days = fields.Integer(
+        string="Support Period Review (working days)",
+        required=True,
+        default=30,
+        tracking=True,
+    )
+    cycle_ids = fields.One2many("hr.performance.cycle", "job_group_id", string="Cycles")
+    cycle_count = fields.Integer(compute="_compute_cycle_count")
+
+    _check_cycle_length = models.Constraint(
+        "CHECK(cycle_length_months BETWEEN 1 AND 24)",
+        "A cycle lasts between 1 and 24 months.",
+    )
+    _check_midyear_offset = models.Constraint(
+        "CHECK(midyear_offset_months > 0 AND midyear_offset_months < cycle_length_months)",
+        "The mid-year review must fall inside the cycle.",
+    )
+    _check_max_objectives = models.Constraint(
+        "CHECK(max_objectives >= 0 AND max_objectives <= 20)",
+        "The maximum number of objectives must be between 0 and 20.",
+    )
+
+    def _compute_cycle_count(self):
+        counts = dict(
+            self.env["hr.performance.cycle"]._read_group(
+                [("job_group_id", "in", self.ids)], ["job_group_id"], ["__count"]
+            )
+        )
+        for group in self:
+            group.cycle_count = counts.get(group, 0)
+
+    @api.constrains("cycle_start_month", "cycle_start_day")
+    def _check_cycle_start(self):
+        for group in self:
+            last_day = calendar.monthrange(2001, int(group.cycle_start_month))[1]
+            if not 1 <= group.cycle_start_day <= last_day:
+                raise ValidationError(
+                    self.env._(
+                        "%(month)s has no day %(day)s: choose a day between 1 and %(last)s.",
+                        month=calendar.month_name[int(group.cycle_start_month)],
+                        day=group.cycle_start_day,
+                        last=last_day,
+                    )
+                )
+
+    @api.constrains(*DEADLINE_FIELDS)
+    def _check_deadline_days(self):
+        for group in self:
+            for fname in DEADLINE_FIELDS:
+                if group[fname] <= 0:
+                    raise ValidationError(
+                        self.env._(
+                            "“%(setting)s” must be a positive number of days (got %(value)s).",
+                            setting=group._fields[fname].get_description(self.env)["string"],
+                            value=group[fname],
+                        )
+                    )
+
+    @api.constrains("job_ids", "category_ids")
+    def _check_members(self):
+        for group in self:
+            if not group.job_ids and not group.category_ids:
+                raise ValidationError(
+                    self.env._(
+                        "Job group “%(group)s” needs at least one job position or employee tag.",
+                        group=group.display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+    def _cycle_bounds(self, reference):
+        """Return (start, end) of the cycle of this group that contains ``reference``."""
+        self.ensure_one()
+        month = int(self.cycle_start_month)
+        start = date(reference.year, month, self.cycle_start_day)
+        if start > reference:
+            start = date(reference.year - 1, month, self.cycle_start_day)
+        length = relativedelta(months=self.cycle_length_months)
+        while start + length <= reference:
+            start += length
+        return start, start + length - relativedelta(days=1)
+
+    def _member_domain(self):
+        """Domain on hr.employee matching the members of the groups in ``self``."""
+        domains = []
+        for group in self:
+            parts = []
+            if group.job_ids:
+                parts.append(Domain("job_id", "in", group.job_ids.ids))
+            if group.category_ids:
+                parts.append(Domain("category_ids", "in", group.category_ids.ids))
+            domains.append(Domain.OR(parts))
+        return Domain.OR(domains) if domains else Domain.FALSE
+
+    def _schools(self):
+        """The schools (companies) the group applies to: its company, or the schools of
+        its trust when set on a parent company."""
+        self.ensure_one()
+        children = self.env["res.company"].search([("id", "child_of", self.company_id.id)])
+        leaves = children.filtered(lambda company: not company.child_ids)
+        return leaves or self.company_id
+
+    def _prepare_cycle_vals(self, school, reference):
+        self.ensure_one()
+        start, end = self._cycle_bounds(reference)
+        return {
+            "job_group_id": self.id,
+            "company_id": school.id,
+            "date_start": start,
+            "date_end": end,
+        }
+
+    def action_create_cycles(self):
+        """Create the draft cycle containing today for every school the group serves."""
+        self.env["hr.performance.cycle"]._check_hr_officer()
+        today = fields.Date.context_today(self)
+        Cycle = self.env["hr.performance.cycle"]
+        vals_list = []
+        for group in self:
+            for school in group._schools():
+                vals = group._prepare_cycle_vals(school, today)
+                if not Cycle.search_count(
+                    [
+                        ("job_group_id", "=", group.id),
+                        ("company_id", "=", school.id),
+                        ("date_start", "=", vals["date_start"]),
+                    ],
+                    limit=1,
+                ):
+                    vals_list.append(vals)
+        cycles = Cycle.create(vals_list)
+        return self.action_view_cycles() if len(self) == 1 else cycles
+
+    def action_view_cycles(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hr_school_performance.hr_performance_cycle_action"
+        )
+        action["domain"] = [("job_group_id", "=", self.id)]
+        action["context"] = {"default_job_group_id": self.id}
+        return action

@@ -1,0 +1,591 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+STATES = [
+    ("planning", "Planning"),
+    ("agreed", "Objectives Agreed"),
+    ("in_progress", "In Progress"),
+    ("final_review", "Final Review"),
+    ("completed", "Completed"),
+    ("cancelled", "Cancelled"),
+]
+
+# The activity owed by whoever acts next, per state: (activity type xmlid, due-date field).
+NEXT_ACTIVITY = {
+    "planning": ("hr_school_performance.mail_activity_type_planning_meeting", "date_planning_due"),
+    "agreed": ("hr_school_performance.mail_activity_type_statement", "date_statement_due"),
+    "in_progress": ("hr_school_performance.mail_activity_type_midyear", "date_midyear"),
+    "final_review": ("hr_school_performance.mail_activity_type_final_review", "date_end"),
+}
+APPOINT_REVIEWER = "hr_school_performance.mail_activity_type_appoint_reviewer"
+
+
+class HrPerformanceReview(models.Model):
+    """One reviewee's performance review in one cycle."""
+
+    _name = "hr.performance.review"
+    _description = "Performance Review"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, employee_id"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    cycle_id = fields.Many2one(
+        "hr.performance.cycle",
+        required=True,
+        index=True,
+        check_company=True,
+        ondelete="restrict",
+        domain="[('state', '=', 'open')]",
+    )
+    job_group_id = fields.Many2one(related="cycle_id.job_group_id", store=True, index=True)
+    process = fields.Selection(related="job_group_id.process")
+    scale_id = fields.Many2one(related="job_group_id.scale_id")
+    max_objectives = fields.Integer(related="job_group_id.max_objectives")
+    company_id = fields.Many2one(related="cycle_id.company_id", store=True, index=True, string="School")
+    employee_id = fields.Many2one(
+        "hr.employee",
+        string="Reviewee",
+        required=True,
+        index=True,
+        check_company=True,
+        ondelete="restrict",
+        tracking=True,
+    )
+    employee_user_id = fields.Many2one(
+        "res.users", related="employee_id.user_id", store=True, index=True, string="Reviewee User"
+    )
+    reviewer_id = fields.Many2one(
+        "hr.employee",
+        index=True,
+        tracking=True,
+        ondelete="restrict",
+        help="Normally the line manager. Change it with “Change Reviewer”, which records "
+        "the reason; the cycle does not restart.",
+    )
+    reviewer_user_id = fields.Many2one(
+        "res.users", related="reviewer_id.user_id", store=True, index=True, string="Reviewer User"
+    )
+    reviewer_change_ids = fields.One2many(
+        "hr.performance.reviewer.change", "review_id", string="Reviewer Changes", readonly=True
+    )
+    state = fields.Selection(STATES, required=True, default="planning", tracking=True, copy=False)
+    date_start = fields.Date(
+        string="Review Period Start",
+        required=True,
+        tracking=True,
+        help="The cycle start, or later for staff who joined mid-cycle.",
+    )
+    date_end = fields.Date(string="Review Period End", required=True, tracking=True)
+    is_shortened = fields.Boolean(
+        compute="_compute_is_shortened", store=True, string="Shortened First Cycle"
+    )
+    # Planning meeting
+    meeting_date = fields.Datetime(string="Planning Meeting", tracking=True)
+    meeting_location = fields.Char(string="Meeting Place")
+    date_planning_due = fields.Date(compute="_compute_due_dates", store=True, index=True)
+    date_statement_due = fields.Date(compute="_compute_due_dates", store=True, index=True)
+    date_midyear = fields.Date(
+        string="Mid-Year Review Due",
+        compute="_compute_due_dates",
+        store=True,
+        readonly=False,
+        index=True,
+    )
+    # Pre-review form and self-evaluation (reviewee)
+    self_evaluation = fields.Html(string="Self-Evaluation")
+    pre_successes = fields.Text(string="Successes in the Last Year")
+    pre_helping_factors = fields.Text(string="What Helped")
+    pre_hindering_factors = fields.Text(string="What Hindered")
+    pre_training_received = fields.Text(string="Training and Development Received")
+    pre_future_areas = fields.Text(string="Areas to Develop")
+    pre_jd_amendments = fields.Text(string="Job Description Amendments")
+    pre_career_goals = fields.Text(string="Career Goals")
+    # Abbreviated process ("job chat")
+    chat_likes = fields.Text(string="What I Like about My Job")
+    chat_dislikes = fields.Text(string="What I Dislike about My Job")
+    chat_needs = fields.Text(string="What I Need to Do My Job and Give a Good Service")
+    chat_training = fields.Text(string="Training I Would Like")
+    chat_ideas = fields.Text(string="Ideas for Improvement")
+    career_now = fields.Text(string="Career: Where I Am Now")
+    career_future = fields.Text(string="Career: Where I Want to Be in 5–10 Years")
+    career_options = fields.Text(string="Career: Options")
+    career_actions = fields.Text(string="Career: Actions Agreed")
+    # Planning outcomes
+    training_needs = fields.Text(string="Training and Development Needs")
+    reasonable_adjustments = fields.Text(
+        help="Reasonable adjustments agreed for a disability, if any."
+    )
+    disagreement = fields.Boolean(
+        string="Not Agreed",
+        tracking=True,
+        help="Reviewer and reviewee did not agree; the reviewer determined the content.",
+    )
+    disagreement_note = fields.Text(string="Disagreement Recorded")
+    # Mid-year
+    midyear_meeting_date = fields.Date(string="Mid-Year Review Held", tracking=True)
+    midyear_notes = fields.Html(string="Mid-Year Review")
+    # Final review
+    final_assessment = fields.Html()
+    reviewee_comment = fields.Text(string="Reviewee's Comments")
+    outcome_level_id = fields.Many2one(
+        "hr.performance.scale.level",
+        string="Overall Assessment",
+        tracking=True,
+        domain="[('scale_id', '=', scale_id)]",
+    )
+    pay_progression_eligible = fields.Boolean(
+        string="Eligible for Pay Progression",
+        compute="_compute_pay_progression_eligible",
+        store=True,
+    )
+    pay_criteria_met = fields.Selection(
+        [("met", "Criteria met"), ("not_met", "Criteria not met")],
+        string="Pay Recommendation",
+        tracking=True,
+    )
+    current_pay_level = fields.Char()
+    recommended_pay_level = fields.Char()
+    date_completed = fields.Date(readonly=True, copy=False)
+    objective_ids = fields.One2many("hr.performance.objective", "review_id", string="Objectives")
+    objective_count = fields.Integer(compute="_compute_objective_count")
+
+    _check_period = models.Constraint(
+        "CHECK(date_end >= date_start)", "A review period must end after it starts."
+    )
+    _unique_employee_cycle = models.UniqueIndex(
+        "(cycle_id, employee_id)", "This member of staff already has a review in this cycle."
+    )
+
+    @api.depends("employee_id.name", "cycle_id.name")
+    def _compute_name(self):
+        for review in self:
+            review.name = self.env._(
+                "%(employee)s – %(cycle)s",
+                employee=review.employee_id.name or "",
+                cycle=review.cycle_id.name or "",
+            )
+
+    @api.depends("date_start", "cycle_id.date_start")
+    def _compute_is_shortened(self):
+        for review in self:
+            review.is_shortened = bool(
+                review.cycle_id and review.date_start and review.date_start > review.cycle_id.date_start
+            )
+
+    @api.depends("date_start", "meeting_date", "cycle_id.date_midyear", "job_group_id")
+    def _compute_due_dates(self):
+        # Calendar-day placeholders until the working-day calendar computes them.
+        for review in self:
+            start = review.date_start
+            review.date_planning_due = start and fields.Date.add(start, months=1)
+            meeting = review.meeting_date and review.meeting_date.date()
+            review.date_statement_due = meeting and fields.Date.add(meeting, days=14)
+            midyear = review.cycle_id.date_midyear
+            if meeting and review.job_group_id:
+                midyear = fields.Date.add(meeting, months=review.job_group_id.midyear_offset_months)
+            if midyear and review.date_end and midyear > review.date_end:
+                midyear = review.date_end
+            review.date_midyear = midyear
+
+    @api.depends("outcome_level_id.pay_progression_eligible", "job_group_id.pay_progression")
+    def _compute_pay_progression_eligible(self):
+        for review in self:
+            review.pay_progression_eligible = bool(
+                review.job_group_id.pay_progression
+                and review.outcome_level_id.pay_progression_eligible
+            )
+
+    def _compute_objective_count(self):
+        counts = dict(
+            self.env["hr.performance.objective"]._read_group(
+                [("review_id", "in", self.ids)], ["review_id"], ["__count"]
+            )
+        )
+        for review in self:
+            review.objective_count = counts.get(review, 0)
+
+    @api.constrains("reviewer_id", "employee_id")
+    def _check_reviewer(self):
+        for review in self:
+            if review.reviewer_id and review.reviewer_id == review.employee_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(employee)s cannot review themselves: choose another reviewer.",
+                        employee=review.employee_id.name,
+                    )
+                )
+
+    @api.constrains("date_start", "date_end", "cycle_id")
+    def _check_dates_in_cycle(self):
+        for review in self:
+            cycle = review.cycle_id
+            if review.date_start < cycle.date_start or review.date_end > cycle.date_end:
+                raise ValidationError(
+                    self.env._(
+                        "The review period of %(review)s (%(start)s – %(end)s) must lie within "
+                        "its cycle (%(cycle_start)s – %(cycle_end)s).",
+                        review=review.display_name,
+                        start=review.date_start,
+                        end=review.date_end,
+                        cycle_start=cycle.date_start,
+                        cycle_end=cycle.date_end,
+                    )
+                )
+
+    @api.constrains("meeting_date", "date_start", "date_end")
+    def _check_meeting_date(self):
+        for review in self:
+            if not review.meeting_date:
+                continue
+            meeting = review.meeting_date.date()
+            cycle = review.cycle_id
+            # A planning meeting may be held shortly before the cycle opens.
+            earliest = fields.Date.subtract(cycle.date_start, months=2)
+            if not earliest <= meeting <= cycle.date_end:
+                raise ValidationError(
+                    self.env._(
+                        "The planning meeting of %(review)s on %(date)s is outside its cycle "
+                        "(%(start)s – %(end)s).",
+                        review=review.display_name,
+                        date=meeting,
+                        start=cycle.date_start,
+                        end=cycle.date_end,
+                    )
+                )
+
+    @api.onchange("reviewer_id")
+    def _onchange_reviewer_id(self):
+        warning = self._reviewer_cap_warning(self.reviewer_id)
+        if warning:
+            return {"warning": {"title": self.env._("Reviewer at capacity"), "message": warning}}
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        cycles = self.env["hr.performance.cycle"].browse(
+            {vals["cycle_id"] for vals in vals_list if vals.get("cycle_id")}
+        )
+        for vals in vals_list:
+            cycle = cycles.filtered(lambda c, v=vals: c.id == v.get("cycle_id"))
+            if cycle:
+                vals.setdefault("date_start", cycle.date_start)
+                vals.setdefault("date_end", cycle.date_end)
+        if any(cycle.state == "closed" for cycle in cycles):
+            raise UserError(self.env._("Reviews cannot be added to a closed cycle."))
+        return super(
+            HrPerformanceReview,
+            self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True),
+        ).create(vals_list)
+
+    def write(self, vals):
+        if "reviewer_id" in vals and not self.env.context.get("hsp_reviewer_reassign"):
+            changing = self.filtered(lambda r: r.reviewer_id and r.reviewer_id.id != vals["reviewer_id"])
+            if changing:
+                raise UserError(
+                    self.env._(
+                        "Use “Change Reviewer” to replace the reviewer of %(review)s: the reason "
+                        "is recorded and the cycle carries on.",
+                        review=changing[0].display_name,
+                    )
+                )
+            self._check_can_assign_reviewer()
+        if {"cycle_id", "employee_id"} & set(vals) and any(r.state != "planning" for r in self):
+            raise UserError(self.env._("The reviewee and cycle of a started review cannot change."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_started(self):
+        if any(review.state not in ("planning", "cancelled") for review in self):
+            raise UserError(
+                self.env._("A review under way cannot be deleted: cancel it instead.")
+            )
+
+    # ------------------------------------------------------------------
+    # Rights
+    # ------------------------------------------------------------------
+    def _is_hr_officer(self):
+        return self.env.user.has_group("hr_school_performance.hr_school_performance_group_hr_officer")
+
+    def _is_headteacher(self):
+        return self.env.user.has_group("hr_school_performance.hr_school_performance_group_headteacher")
+
+    def _check_can_manage(self):
+        """The reviewer, the headteacher of the school or HR may move a review on."""
+        if self.env.su or self._is_headteacher():
+            return
+        for review in self:
+            if review.reviewer_user_id != self.env.user:
+                raise AccessError(
+                    self.env._(
+                        "Only the reviewer, the headteacher or HR can move %(review)s on.",
+                        review=review.display_name,
+                    )
+                )
+
+    def _check_can_assign_reviewer(self):
+        if not (self.env.su or self._is_headteacher()):
+            raise AccessError(
+                self.env._("Only the headteacher or HR can appoint or change a reviewer.")
+            )
+
+    # ------------------------------------------------------------------
+    # Workflow
+    # ------------------------------------------------------------------
+    def _check_state(self, allowed, action):
+        wrong = self.filtered(lambda r: r.state not in allowed)
+        if wrong:
+            labels = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "%(action)s is not possible: %(review)s is “%(state)s”; it must be %(allowed)s.",
+                    action=action,
+                    review=wrong[0].display_name,
+                    state=labels[wrong[0].state],
+                    allowed=self.env._(" or ").join(f"“{labels[s]}”" for s in allowed),
+                )
+            )
+
+    def action_agree_objectives(self):
+        self._check_can_manage()
+        self._check_state(["planning"], self.env._("Agreeing the objectives"))
+        for review in self:
+            if not review.reviewer_id:
+                raise UserError(
+                    self.env._("Appoint a reviewer for %(review)s first.", review=review.display_name)
+                )
+            if not review.meeting_date:
+                raise UserError(
+                    self.env._(
+                        "Record the planning meeting of %(review)s first.", review=review.display_name
+                    )
+                )
+            if review.process == "full" and review.max_objectives and not review.objective_ids:
+                raise UserError(
+                    self.env._(
+                        "Set at least one objective for %(review)s before agreeing them.",
+                        review=review.display_name,
+                    )
+                )
+        self._transition("agreed")
+
+    def action_start_monitoring(self):
+        self._check_can_manage()
+        self._check_state(["agreed"], self.env._("Starting the monitoring period"))
+        self._transition("in_progress")
+
+    def action_start_final_review(self):
+        self._check_can_manage()
+        self._check_state(["in_progress"], self.env._("Starting the final review"))
+        self._transition("final_review")
+
+    def action_complete(self):
+        self._check_can_manage()
+        self._check_state(["final_review"], self.env._("Completing the review"))
+        for review in self:
+            if not review.outcome_level_id:
+                raise UserError(
+                    self.env._(
+                        "Choose the overall assessment of %(review)s first.",
+                        review=review.display_name,
+                    )
+                )
+            unassessed = review.objective_ids.filtered(lambda o: not o.assessment_level_id)
+            if unassessed:
+                raise UserError(
+                    self.env._(
+                        "Assess every objective of %(review)s first (missing: %(objective)s).",
+                        review=review.display_name,
+                        objective=unassessed[0].display_name,
+                    )
+                )
+        self._transition("completed", {"date_completed": fields.Date.context_today(self)})
+
+    def action_cancel(self):
+        self._check_can_manage()
+        self._check_state(
+            ["planning", "agreed", "in_progress", "final_review"], self.env._("Cancelling")
+        )
+        self._transition("cancelled")
+
+    def action_reset_to_planning(self):
+        if not self._is_hr_officer():
+            raise AccessError(self.env._("Only HR can reopen a cancelled review."))
+        self._check_state(["cancelled"], self.env._("Reopening"))
+        if any(review.cycle_id.state != "open" for review in self):
+            raise UserError(self.env._("A review can only be reopened while its cycle is open."))
+        self._transition("planning")
+
+    def _transition(self, state, extra=None):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        self.write(dict(extra or {}, state=state))
+        self._schedule_next_activity()
+        for review in self:
+            review.message_post(
+                body=Markup("%s") % self.env._("Review moved to “%(state)s”.", state=labels[state]),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _schedule_next_activity(self):
+        """Close the workflow activities of the reviews in ``self`` and schedule the one owed
+        next, in one batch. Reviews with no reviewer get an "appoint a reviewer" activity for
+        the HR officer running the cycle."""
+        all_types = [xmlid for xmlid, __ in NEXT_ACTIVITY.values()] + [APPOINT_REVIEWER]
+        type_ids = {
+            xmlid: self.env["ir.model.data"]._xmlid_to_res_id(xmlid) for xmlid in all_types
+        }
+        done = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("activity_type_id", "in", list(type_ids.values())),
+                ("automated", "=", True),
+            ]
+        )
+        done.action_feedback(feedback=self.env._("Done: the review moved on."))
+        model_id = self.env["ir.model"]._get_id(self._name)
+        hr_user = self.env.user if self._is_hr_officer() else None
+        vals_list = []
+        for review in self:
+            if review.state not in NEXT_ACTIVITY:
+                continue
+            if not review.reviewer_user_id:
+                xmlid, deadline = APPOINT_REVIEWER, review.date_start
+                user = hr_user or review.cycle_id.write_uid
+            else:
+                xmlid, date_field = NEXT_ACTIVITY[review.state]
+                deadline, user = review[date_field] or review.date_end, review.reviewer_user_id
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": review.id,
+                    "activity_type_id": type_ids[xmlid],
+                    "date_deadline": deadline,
+                    "user_id": user.id,
+                    "automated": True,
+                }
+            )
+        # One notification per reviewer is enough: the activity list shows the rest.
+        return (
+            self.env["mail.activity"]
+            .with_context(mail_activity_quick_update=True)
+            .sudo()
+            .create(vals_list)
+        )
+
+    # ------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------
+    def _reviewer_cap_warning(self, reviewer):
+        """A warning text when ``reviewer`` already carries the school's maximum number of
+        reviewees in the cycle of this review, else False."""
+        self.ensure_one()
+        cap = self.company_id.performance_reviewee_cap or self.cycle_id.company_id.performance_reviewee_cap
+        if not (cap and reviewer and self.cycle_id):
+            return False
+        carried = self.sudo().search_count(
+            [
+                ("cycle_id.company_id", "=", self.cycle_id.company_id.id),
+                ("cycle_id.state", "!=", "closed"),
+                ("reviewer_id", "=", reviewer.id),
+                ("state", "!=", "cancelled"),
+                ("id", "not in", self._origin.ids),
+            ]
+        )
+        if carried < cap:
+            return False
+        return self.env._(
+            "%(reviewer)s already reviews %(count)s members of staff at %(school)s; the school's "
+            "maximum is %(cap)s.",
+            reviewer=reviewer.name,
+            count=carried,
+            school=self.cycle_id.company_id.name,
+            cap=cap,
+        )
+
+    def _reassign_reviewer(self, new_reviewer, reason):
+        """Replace the reviewer, record who changed it and why, and hand the open activities
+        over. The review keeps its state: the cycle does not restart."""
+        self._check_can_assign_reviewer()
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason for changing the reviewer."))
+        for review in self:
+            if review.state in ("completed", "cancelled"):
+                raise UserError(
+                    self.env._(
+                        "The reviewer of %(review)s cannot change: the review is closed.",
+                        review=review.display_name,
+                    )
+                )
+            if new_reviewer == review.employee_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(employee)s cannot review themselves: choose another reviewer.",
+                        employee=review.employee_id.name,
+                    )
+                )
+            if new_reviewer == review.reviewer_id:
+                raise UserError(
+                    self.env._(
+                        "%(reviewer)s already reviews %(review)s.",
+                        reviewer=new_reviewer.name,
+                        review=review.display_name,
+                    )
+                )
+        self.env["hr.performance.reviewer.change"].create(
+            [
+                {
+                    "review_id": review.id,
+                    "old_reviewer_id": review.reviewer_id.id,
+                    "new_reviewer_id": new_reviewer.id,
+                    "reason": reason,
+                }
+                for review in self
+            ]
+        )
+        self.with_context(hsp_reviewer_reassign=True).write({"reviewer_id": new_reviewer.id})
+        self._schedule_next_activity()
+
+    def _carry_forward_objectives(self):
+        """Copy into each new review the objectives of the same reviewee's previous review
+        that were marked to continue into the next cycle."""
+        if not self:
+            return self.env["hr.performance.objective"]
+        previous = self.env["hr.performance.objective"].search(
+            [
+                ("employee_id", "in", self.employee_id.ids),
+                ("continue_next_cycle", "=", True),
+                ("review_id.state", "!=", "cancelled"),
+                ("review_id", "not in", self.ids),
+                ("next_objective_ids", "=", False),
+            ]
+        )
+        by_employee = previous.grouped("employee_id")
+        vals_list = []
+        for review in self:
+            for objective in by_employee.get(review.employee_id, []):
+                if objective.review_id.date_end < review.date_start:
+                    vals_list.append(objective._prepare_carry_forward_vals(review))
+        return self.env["hr.performance.objective"].create(vals_list)
+
+    def action_open_reassign(self):
+        self.ensure_one()
+        self._check_can_assign_reviewer()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Change Reviewer"),
+            "res_model": "hr.performance.review.reassign",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_review_id": self.id},
+        }
+
+    def action_view_objectives(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hr_school_performance.hr_performance_objective_action"
+        )
+        action["domain"] = [("review_id", "=", self.id)]
+        action["context"] = {"default_review_id": self.id}
+        return action
