@@ -293,7 +293,11 @@ class HrPerformanceReview(models.Model):
             self._check_can_assign_reviewer()
         if {"cycle_id", "employee_id"} & set(vals) and any(r.state != "planning" for r in self):
             raise UserError(self.env._("The reviewee and cycle of a started review cannot change."))
-        return super().write(vals)
+        result = super().write(vals)
+        if "reviewer_id" in vals:
+            # Hand the pending activity over to the new reviewer.
+            self._schedule_next_activity()
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
@@ -545,7 +549,6 @@ class HrPerformanceReview(models.Model):
             ]
         )
         self.with_context(hsp_reviewer_reassign=True).write({"reviewer_id": new_reviewer.id})
-        self._schedule_next_activity()
 
     def _carry_forward_objectives(self):
         """Copy into each new review the objectives of the same reviewee's previous review

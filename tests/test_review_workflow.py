@@ -1,0 +1,191 @@
+from datetime import date, datetime
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError
+from odoo.fields import Command
+from odoo.tests import tagged
+
+from .common import SchoolPerformanceCase
+
+ACTIONS = {
+    "action_agree_objectives": ("planning", "agreed"),
+    "action_start_monitoring": ("agreed", "in_progress"),
+    "action_start_final_review": ("in_progress", "final_review"),
+    "action_complete": ("final_review", "completed"),
+}
+STATES = ["planning", "agreed", "in_progress", "final_review", "completed", "cancelled"]
+
+
+@tagged("post_install", "-at_install")
+class TestReviewWorkflow(SchoolPerformanceCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with freeze_time("2026-09-01"):
+            cls.cycle = cls._create_cycle()
+            reviews = cls.cycle.with_user(cls.hr_officer).action_launch()
+        cls.review = reviews.filtered(lambda r: r.employee_id == cls.ta_1)
+        cls.achieved = cls.env.ref("hr_school_performance.hr_performance_scale_level_achieved")
+        cls.progressing = cls.env.ref(
+            "hr_school_performance.hr_performance_scale_level_progressing"
+        )
+
+    def _prepare_for(self, state):
+        """Make the review ready to leave ``state`` (content every step needs)."""
+        review = self.review
+        if state == "planning":
+            review.write(
+                {
+                    "meeting_date": datetime(2026, 9, 15, 10, 0),
+                    "objective_ids": [Command.create({"name": "Run the phonics group"})],
+                }
+            )
+        elif state == "final_review":
+            review.objective_ids.assessment_level_id = self.achieved
+            review.outcome_level_id = self.achieved
+
+    def _activity_types(self, review):
+        return review.activity_ids.activity_type_id.mapped(lambda t: t.get_external_id()[t.id])
+
+    @freeze_time("2026-09-15")
+    def test_full_life_cycle_as_reviewer(self):
+        review = self.review.with_user(self.reviewer_user)
+        self._prepare_for("planning")
+        review.action_agree_objectives()
+        self.assertEqual(review.state, "agreed")
+        self.assertEqual(
+            self._activity_types(review), ["hr_school_performance.mail_activity_type_statement"]
+        )
+        review.action_start_monitoring()
+        self.assertEqual(review.state, "in_progress")
+        self.assertEqual(
+            self._activity_types(review), ["hr_school_performance.mail_activity_type_midyear"]
+        )
+        self.assertEqual(review.activity_ids.date_deadline, date(2027, 2, 15))
+        review.action_start_final_review()
+        self.assertEqual(review.state, "final_review")
+        self._prepare_for("final_review")
+        review.action_complete()
+        self.assertEqual(review.state, "completed")
+        self.assertEqual(review.date_completed, date(2026, 9, 15))
+        self.assertTrue(review.pay_progression_eligible)
+        self.assertFalse(review.activity_ids, "nothing is owed on a completed review")
+        # Each transition is told in the chatter, the planning meeting activity closed.
+        bodies = review.message_ids.mapped("body")
+        self.assertTrue(any("Completed" in body for body in bodies))
+        done = self.env["mail.message"].search(
+            [("model", "=", review._name), ("res_id", "=", review.id), ("mail_activity_type_id", "!=", False)]
+        )
+        self.assertEqual(len(done), 4, "one done activity per step")
+
+    def test_every_transition_from_every_state(self):
+        """Each action is allowed from exactly one state and refused, changing nothing,
+        from every other."""
+        for action, (source, target) in ACTIONS.items():
+            for state in STATES:
+                with self.subTest(action=action, state=state), self.cr.savepoint() as sp:
+                    self._prepare_for("planning")
+                    self._prepare_for("final_review")
+                    self.review.state = state
+                    if state == source:
+                        getattr(self.review.with_user(self.reviewer_user), action)()
+                        self.assertEqual(self.review.state, target)
+                    else:
+                        with self.assertRaisesRegex(UserError, "is not possible"):
+                            getattr(self.review.with_user(self.reviewer_user), action)()
+                        self.assertEqual(self.review.state, state)
+                    sp.rollback()
+
+    def test_cancel_and_reopen(self):
+        for state in STATES:
+            with self.subTest(state=state), self.cr.savepoint() as sp:
+                self.review.state = state
+                if state in ("completed", "cancelled"):
+                    with self.assertRaises(UserError):
+                        self.review.with_user(self.reviewer_user).action_cancel()
+                    self.assertEqual(self.review.state, state)
+                else:
+                    self.review.with_user(self.reviewer_user).action_cancel()
+                    self.assertEqual(self.review.state, "cancelled")
+                sp.rollback()
+        self.review.with_user(self.reviewer_user).action_cancel()
+        with self.assertRaises(AccessError):
+            self.review.with_user(self.reviewer_user).action_reset_to_planning()
+        self.review.with_user(self.hr_officer).action_reset_to_planning()
+        self.assertEqual(self.review.state, "planning")
+
+    def test_only_reviewer_headteacher_or_hr_move_a_review_on(self):
+        self._prepare_for("planning")
+        with self.assertRaises(AccessError):
+            self.review.with_user(self.reviewee_user).action_agree_objectives()
+        self.assertEqual(self.review.state, "planning")
+        outsider = self.env["res.users"].create(
+            {"name": "Ola Outsider", "login": "hsp_outsider", "company_id": self.school.id,
+             "company_ids": [Command.set(self.school.ids)]}
+        )
+        with self.assertRaises(AccessError):
+            self.review.with_user(outsider).action_agree_objectives()
+        self.review.with_user(self.headteacher_user).action_agree_objectives()
+        self.assertEqual(self.review.state, "agreed")
+
+    def test_steps_require_their_content(self):
+        review = self.review.with_user(self.reviewer_user)
+        with self.assertRaisesRegex(UserError, "planning meeting"):
+            review.action_agree_objectives()
+        review.meeting_date = datetime(2026, 9, 15, 10, 0)
+        with self.assertRaisesRegex(UserError, "at least one objective"):
+            review.action_agree_objectives()
+        self.assertEqual(review.state, "planning")
+        self._prepare_for("planning")
+        review.action_agree_objectives()
+        review.action_start_monitoring()
+        review.action_start_final_review()
+        with self.assertRaisesRegex(UserError, "overall assessment"):
+            review.action_complete()
+        review.outcome_level_id = self.progressing
+        with self.assertRaisesRegex(UserError, "Assess every objective"):
+            review.action_complete()
+        self.assertEqual(review.state, "final_review")
+        review.objective_ids.assessment_level_id = self.progressing
+        review.action_complete()
+        self.assertFalse(review.pay_progression_eligible, "Progressing earns no CBP point")
+
+    def test_no_pay_progression_when_the_group_has_none(self):
+        self.job_group.pay_progression = False
+        self.review.outcome_level_id = self.achieved
+        self.assertFalse(self.review.pay_progression_eligible)
+
+    def test_planning_meeting_outside_the_cycle_is_refused(self):
+        with self.assertRaisesRegex(UserError, "outside its cycle"):
+            self.review.meeting_date = datetime(2027, 9, 15, 10, 0)
+        self.assertStored(self.review, "meeting_date", False)
+
+    def test_abbreviated_process_needs_no_objectives(self):
+        self.job_group.process = "abbreviated"
+        self.review.meeting_date = datetime(2026, 9, 15, 10, 0)
+        self.review.with_user(self.reviewer_user).action_agree_objectives()
+        self.assertEqual(self.review.state, "agreed")
+
+    def test_started_review_cannot_be_deleted_or_moved(self):
+        self._prepare_for("planning")
+        self.review.with_user(self.reviewer_user).action_agree_objectives()
+        with self.assertRaisesRegex(UserError, "cancel it instead"):
+            self.review.with_user(self.hr_officer).unlink()
+        with self.assertRaisesRegex(UserError, "cannot change"):
+            self.review.employee_id = self.ta_2
+        self.assertStored(self.review, "employee_id", self.ta_1)
+
+    def test_employee_form_shows_reviews_and_current_objectives(self):
+        self._prepare_for("planning")
+        self.assertEqual(self.ta_1.performance_review_ids, self.review)
+        self.assertEqual(self.ta_1.performance_review_count, 1)
+        self.assertEqual(self.ta_1.performance_objective_ids, self.review.objective_ids)
+        # The reviewer, a non-HR user, sees it through the public profile too...
+        public = self.env["hr.employee.public"].with_user(self.reviewer_user).browse(self.ta_1.id)
+        self.assertEqual(public.performance_review_count, 1)
+        action = public.action_view_performance_reviews()
+        self.assertEqual(action["domain"], [("employee_id", "=", self.ta_1.id)])
+        # ... but a colleague who is neither reviewee nor reviewer sees nothing.
+        colleague = self.env["hr.employee.public"].with_user(self.reviewee_user).browse(self.ta_2.id)
+        self.assertEqual(colleague.performance_review_count, 0)
