@@ -155,7 +155,9 @@ class HrPerformanceCycle(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_launched(self):
         if any(cycle.state != "draft" for cycle in self):
-            raise UserError(self.env._("Only draft cycles can be deleted; close the cycle instead."))
+            raise UserError(
+                self.env._("Only draft cycles can be deleted; close the cycle instead.")
+            )
 
     def write(self, vals):
         frozen = {"job_group_id", "company_id", "date_start", "date_end"} & set(vals)
@@ -173,7 +175,9 @@ class HrPerformanceCycle(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _check_hr_officer(self):
-        if not self.env.user.has_group("hr_school_performance.hr_school_performance_group_hr_officer"):
+        if not self.env.user.has_group(
+            "hr_school_performance.hr_school_performance_group_hr_officer"
+        ):
             raise AccessError(self.env._("Only HR officers can run performance cycles."))
 
     # ------------------------------------------------------------------
@@ -214,7 +218,9 @@ class HrPerformanceCycle(models.Model):
         for cycle in self:
             added = reviews.filtered(lambda r, c=cycle: r.cycle_id == c)
             cycle.message_post(
-                body=self.env._("%(count)s reviews added for newly eligible staff.", count=len(added))
+                body=self.env._(
+                    "%(count)s reviews added for newly eligible staff.", count=len(added)
+                )
             )
         return reviews
 

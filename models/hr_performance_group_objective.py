@@ -35,7 +35,8 @@ class HrPerformanceGroupObjective(models.Model):
         compute="_compute_review_ids",
         inverse="_inverse_review_ids",
         string="Reviews",
-        domain="[('cycle_id', '=', cycle_id), ('state', 'in', ('planning', 'agreed', 'in_progress'))]",
+        domain="[('cycle_id', '=', cycle_id), "
+        "('state', 'in', ('planning', 'agreed', 'in_progress'))]",
     )
 
     @api.depends("objective_ids.review_id")

@@ -119,10 +119,14 @@ class HrPerformanceObjective(models.Model):
     @api.constrains("agreement", "disagreement_note")
     def _check_disagreement_recorded(self):
         for objective in self:
-            if objective.agreement == "determined" and not (objective.disagreement_note or "").strip():
+            if (
+                objective.agreement == "determined"
+                and not (objective.disagreement_note or "").strip()
+            ):
                 raise ValidationError(
                     self.env._(
-                        "Record the disagreement on “%(objective)s” when the reviewer determines it.",
+                        "Record the disagreement on “%(objective)s” when the reviewer "
+                        "determines it.",
                         objective=objective.name,
                     )
                 )

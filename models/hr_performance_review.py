@@ -44,7 +44,9 @@ class HrPerformanceReview(models.Model):
     process = fields.Selection(related="job_group_id.process")
     scale_id = fields.Many2one(related="job_group_id.scale_id")
     max_objectives = fields.Integer(related="job_group_id.max_objectives")
-    company_id = fields.Many2one(related="cycle_id.company_id", store=True, index=True, string="School")
+    company_id = fields.Many2one(
+        related="cycle_id.company_id", store=True, index=True, string="School"
+    )
     employee_id = fields.Many2one(
         "hr.employee",
         string="Reviewee",
@@ -172,7 +174,9 @@ class HrPerformanceReview(models.Model):
     def _compute_is_shortened(self):
         for review in self:
             review.is_shortened = bool(
-                review.cycle_id and review.date_start and review.date_start > review.cycle_id.date_start
+                review.cycle_id
+                and review.date_start
+                and review.date_start > review.cycle_id.date_start
             )
 
     @api.depends("date_start", "meeting_date", "cycle_id.date_midyear", "job_group_id")
@@ -281,7 +285,9 @@ class HrPerformanceReview(models.Model):
 
     def write(self, vals):
         if "reviewer_id" in vals and not self.env.context.get("hsp_reviewer_reassign"):
-            changing = self.filtered(lambda r: r.reviewer_id and r.reviewer_id.id != vals["reviewer_id"])
+            changing = self.filtered(
+                lambda r: r.reviewer_id and r.reviewer_id.id != vals["reviewer_id"]
+            )
             if changing:
                 raise UserError(
                     self.env._(
@@ -302,18 +308,20 @@ class HrPerformanceReview(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
         if any(review.state not in ("planning", "cancelled") for review in self):
-            raise UserError(
-                self.env._("A review under way cannot be deleted: cancel it instead.")
-            )
+            raise UserError(self.env._("A review under way cannot be deleted: cancel it instead."))
 
     # ------------------------------------------------------------------
     # Rights
     # ------------------------------------------------------------------
     def _is_hr_officer(self):
-        return self.env.user.has_group("hr_school_performance.hr_school_performance_group_hr_officer")
+        return self.env.user.has_group(
+            "hr_school_performance.hr_school_performance_group_hr_officer"
+        )
 
     def _is_headteacher(self):
-        return self.env.user.has_group("hr_school_performance.hr_school_performance_group_headteacher")
+        return self.env.user.has_group(
+            "hr_school_performance.hr_school_performance_group_headteacher"
+        )
 
     def _check_can_manage(self):
         """The reviewer, the headteacher of the school or HR may move a review on."""
@@ -343,7 +351,8 @@ class HrPerformanceReview(models.Model):
             labels = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(
                 self.env._(
-                    "%(action)s is not possible: %(review)s is “%(state)s”; it must be %(allowed)s.",
+                    "%(action)s is not possible: %(review)s is “%(state)s”; "
+                    "it must be %(allowed)s.",
                     action=action,
                     review=wrong[0].display_name,
                     state=labels[wrong[0].state],
@@ -357,12 +366,15 @@ class HrPerformanceReview(models.Model):
         for review in self:
             if not review.reviewer_id:
                 raise UserError(
-                    self.env._("Appoint a reviewer for %(review)s first.", review=review.display_name)
+                    self.env._(
+                        "Appoint a reviewer for %(review)s first.", review=review.display_name
+                    )
                 )
             if not review.meeting_date:
                 raise UserError(
                     self.env._(
-                        "Record the planning meeting of %(review)s first.", review=review.display_name
+                        "Record the planning meeting of %(review)s first.",
+                        review=review.display_name,
                     )
                 )
             if review.process == "full" and review.max_objectives and not review.objective_ids:
@@ -436,9 +448,7 @@ class HrPerformanceReview(models.Model):
         next, in one batch. Reviews with no reviewer get an "appoint a reviewer" activity for
         the HR officer running the cycle."""
         all_types = [xmlid for xmlid, __ in NEXT_ACTIVITY.values()] + [APPOINT_REVIEWER]
-        type_ids = {
-            xmlid: self.env["ir.model.data"]._xmlid_to_res_id(xmlid) for xmlid in all_types
-        }
+        type_ids = {xmlid: self.env["ir.model.data"]._xmlid_to_res_id(xmlid) for xmlid in all_types}
         done = self.env["mail.activity"].search(
             [
                 ("res_model", "=", self._name),
@@ -485,7 +495,10 @@ class HrPerformanceReview(models.Model):
         """A warning text when ``reviewer`` already carries the school's maximum number of
         reviewees in the cycle of this review, else False."""
         self.ensure_one()
-        cap = self.company_id.performance_reviewee_cap or self.cycle_id.company_id.performance_reviewee_cap
+        cap = (
+            self.company_id.performance_reviewee_cap
+            or self.cycle_id.company_id.performance_reviewee_cap
+        )
         if not (cap and reviewer and self.cycle_id):
             return False
         carried = self.sudo().search_count(

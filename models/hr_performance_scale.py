@@ -9,4 +9,6 @@ class HrPerformanceScale(models.Model):
     name = fields.Char(required=True, translate=True)
     active = fields.Boolean(default=True)
     description = fields.Text(translate=True)
-    level_ids = fields.One2many("hr.performance.scale.level", "scale_id", string="Levels", copy=True)
+    level_ids = fields.One2many(
+        "hr.performance.scale.level", "scale_id", string="Levels", copy=True
+    )

@@ -64,9 +64,7 @@ class TestCycleLaunch(SchoolPerformanceCase):
         cycle = self._create_cycle()
         reviews = self._launch(cycle)
         self.assertEqual(reviews.employee_id, self.ta_1)
-        self.assertEqual(
-            self._exclusions(cycle)[(self.ta_2, "probation")], date(2026, 12, 31)
-        )
+        self.assertEqual(self._exclusions(cycle)[(self.ta_2, "probation")], date(2026, 12, 31))
         with freeze_time("2027-01-04"):
             added = cycle.with_user(self.hr_officer).action_add_eligible()
         self.assertEqual(added.employee_id, self.ta_2)
@@ -113,9 +111,7 @@ class TestCycleLaunch(SchoolPerformanceCase):
         self.assertEqual(review.date_start, date(2027, 1, 15))
         self.assertEqual(review.date_end, date(2027, 8, 31), "ends with the group's cycle")
         self.assertTrue(review.is_shortened)
-        self.assertEqual(
-            self._exclusions(cycle)[(starts_later, "not_started")], date(2027, 10, 1)
-        )
+        self.assertEqual(self._exclusions(cycle)[(starts_later, "not_started")], date(2027, 10, 1))
 
     @freeze_time("2026-09-01")
     def test_no_line_manager_asks_hr_to_appoint_a_reviewer(self):

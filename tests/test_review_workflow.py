@@ -75,7 +75,11 @@ class TestReviewWorkflow(SchoolPerformanceCase):
         bodies = review.message_ids.mapped("body")
         self.assertTrue(any("Completed" in body for body in bodies))
         done = self.env["mail.message"].search(
-            [("model", "=", review._name), ("res_id", "=", review.id), ("mail_activity_type_id", "!=", False)]
+            [
+                ("model", "=", review._name),
+                ("res_id", "=", review.id),
+                ("mail_activity_type_id", "!=", False),
+            ]
         )
         self.assertEqual(len(done), 4, "one done activity per step")
 
@@ -121,8 +125,12 @@ class TestReviewWorkflow(SchoolPerformanceCase):
             self.review.with_user(self.reviewee_user).action_agree_objectives()
         self.assertEqual(self.review.state, "planning")
         outsider = self.env["res.users"].create(
-            {"name": "Ola Outsider", "login": "hsp_outsider", "company_id": self.school.id,
-             "company_ids": [Command.set(self.school.ids)]}
+            {
+                "name": "Ola Outsider",
+                "login": "hsp_outsider",
+                "company_id": self.school.id,
+                "company_ids": [Command.set(self.school.ids)],
+            }
         )
         with self.assertRaises(AccessError):
             self.review.with_user(outsider).action_agree_objectives()
@@ -187,5 +195,7 @@ class TestReviewWorkflow(SchoolPerformanceCase):
         action = public.action_view_performance_reviews()
         self.assertEqual(action["domain"], [("employee_id", "=", self.ta_1.id)])
         # ... but a colleague who is neither reviewee nor reviewer sees nothing.
-        colleague = self.env["hr.employee.public"].with_user(self.reviewee_user).browse(self.ta_2.id)
+        colleague = (
+            self.env["hr.employee.public"].with_user(self.reviewee_user).browse(self.ta_2.id)
+        )
         self.assertEqual(colleague.performance_review_count, 0)

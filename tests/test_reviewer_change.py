@@ -26,7 +26,11 @@ class TestReviewerChange(SchoolPerformanceCase):
             }
         )
         cls.new_reviewer = cls.env["hr.employee"].create(
-            {"name": "Rita Reviewer", "company_id": cls.school.id, "user_id": cls.new_reviewer_user.id}
+            {
+                "name": "Rita Reviewer",
+                "company_id": cls.school.id,
+                "user_id": cls.new_reviewer_user.id,
+            }
         )
 
     def _wizard(self, user, review=None):
@@ -54,9 +58,9 @@ class TestReviewerChange(SchoolPerformanceCase):
         self.review.with_user(self.new_reviewer_user).action_start_final_review()
         self.assertEqual(self.review.state, "final_review")
         self.assertFalse(
-            self.env["hr.performance.review"].with_user(self.reviewer_user).search(
-                [("id", "=", self.review.id)]
-            )
+            self.env["hr.performance.review"]
+            .with_user(self.reviewer_user)
+            .search([("id", "=", self.review.id)])
         )
 
     def test_reason_is_required(self):
@@ -93,8 +97,12 @@ class TestReviewerChange(SchoolPerformanceCase):
     def test_cap_per_reviewer_warns_the_person_assigning(self):
         self.school.performance_reviewee_cap = 2
         other = self.env["hr.employee"].create(
-            {"name": "Olly Other", "company_id": self.school.id, "job_id": self.job_ta.id,
-             "parent_id": self.new_reviewer.id}
+            {
+                "name": "Olly Other",
+                "company_id": self.school.id,
+                "job_id": self.job_ta.id,
+                "parent_id": self.new_reviewer.id,
+            }
         )
         review = self.cycle.with_user(self.hr_officer).action_add_eligible()
         self.assertEqual(review.employee_id, other)
