@@ -16,3 +16,9 @@ class HrEmployee(models.Model):
         string="Capability Procedure Since",
         groups="hr_school_performance.hr_school_performance_group_hr_officer",
     )
+    performance_qts = fields.Boolean(
+        string="Qualified Teacher Status (QTS)",
+        tracking=True,
+        help="Holds QTS: may observe teachers (the observer of a teacher must be a qualified "
+        "teacher).",
+    )

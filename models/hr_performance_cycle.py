@@ -79,13 +79,16 @@ class HrPerformanceCycle(models.Model):
                 school=cycle.company_id.name,
             )
 
-    @api.depends("date_start", "job_group_id.midyear_offset_months")
+    @api.depends("date_start", "job_group_id.midyear_offset_months", "company_id")
     def _compute_date_midyear(self):
         for cycle in self:
             if cycle.date_start and cycle.job_group_id:
-                cycle.date_midyear = cycle.date_start + relativedelta(
+                midyear = cycle.date_start + relativedelta(
                     months=cycle.job_group_id.midyear_offset_months
                 )
+                # On a working day of the school.
+                company = cycle.company_id or self.env.company
+                cycle.date_midyear = company._performance_add_working_days(midyear, 0)
             else:
                 cycle.date_midyear = cycle.date_midyear or False
 
@@ -155,7 +158,9 @@ class HrPerformanceCycle(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_launched(self):
         if any(cycle.state != "draft" for cycle in self):
-            raise UserError(self.env._("Only draft cycles can be deleted; close the cycle instead."))
+            raise UserError(
+                self.env._("Only draft cycles can be deleted; close the cycle instead.")
+            )
 
     def write(self, vals):
         frozen = {"job_group_id", "company_id", "date_start", "date_end"} & set(vals)
@@ -173,7 +178,9 @@ class HrPerformanceCycle(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _check_hr_officer(self):
-        if not self.env.user.has_group("hr_school_performance.hr_school_performance_group_hr_officer"):
+        if not self.env.user.has_group(
+            "hr_school_performance.hr_school_performance_group_hr_officer"
+        ):
             raise AccessError(self.env._("Only HR officers can run performance cycles."))
 
     # ------------------------------------------------------------------
@@ -214,7 +221,9 @@ class HrPerformanceCycle(models.Model):
         for cycle in self:
             added = reviews.filtered(lambda r, c=cycle: r.cycle_id == c)
             cycle.message_post(
-                body=self.env._("%(count)s reviews added for newly eligible staff.", count=len(added))
+                body=self.env._(
+                    "%(count)s reviews added for newly eligible staff.", count=len(added)
+                )
             )
         return reviews
 

@@ -9,7 +9,9 @@ class HrPerformanceReviewReassign(models.TransientModel):
 
     review_id = fields.Many2one("hr.performance.review", required=True, readonly=True)
     employee_id = fields.Many2one(related="review_id.employee_id")
-    current_reviewer_id = fields.Many2one(related="review_id.reviewer_id", string="Current Reviewer")
+    current_reviewer_id = fields.Many2one(
+        related="review_id.reviewer_id", string="Current Reviewer"
+    )
     company_id = fields.Many2one(related="review_id.company_id")
     new_reviewer_id = fields.Many2one(
         "hr.employee",
