@@ -4,9 +4,10 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, LazyTranslate, format_date
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
 
 KINDS = [
     ("planning_meeting", "Planning meeting held"),
@@ -21,6 +22,20 @@ KINDS = [
     ("observation_feedback", "Observation: verbal feedback given"),
     ("observation_record", "Observation: written record shared"),
 ]
+# What the to-do asks of whoever must act.
+TODO_SUMMARIES = {
+    "planning_meeting": _lt("Hold the planning meeting"),
+    "notice": _lt("Send the meeting invitation"),
+    "self_evaluation": _lt("Return the self-evaluation"),
+    "draft_statement": _lt("Send the draft statement"),
+    "comments": _lt("Return comments on the draft statement"),
+    "final_statement": _lt("Sign the final statement"),
+    "moderation": _lt("Moderate the statement"),
+    "midyear": _lt("Hold the mid-year review"),
+    "support_review": _lt("Review the support period"),
+    "observation_feedback": _lt("Give verbal feedback on the observation"),
+    "observation_record": _lt("Share the written record of the observation"),
+}
 # The review workflow (_schedule_next_activity) already gives these a to-do: the cron
 # only reminds and escalates them.
 WORKFLOW_KINDS = frozenset({"planning_meeting", "final_statement", "midyear"})
@@ -130,7 +145,7 @@ class HrPerformanceDeadline(models.Model):
             deadline.rule = template % {
                 "days": abs(deadline.days),
                 "kind": kinds.get(deadline.day_kind, ""),
-                "date": deadline.date_from,
+                "date": format_date(self.env, deadline.date_from),
             }
 
     @api.depends_context("tz")
@@ -395,7 +410,7 @@ class HrPerformanceDeadline(models.Model):
                     "res_model_id": model_ids[target._name],
                     "res_id": target.id,
                     "activity_type_id": type_id,
-                    "summary": deadline._kind_label(),
+                    "summary": deadline._todo_summary(),
                     "date_deadline": deadline.date_due,
                     "user_id": deadline.responsible_user_id.id,
                     "automated": True,
@@ -478,6 +493,12 @@ class HrPerformanceDeadline(models.Model):
             return
         # Reminders and escalations are sent by the system on behalf of the school.
         template.sudo().send_mail_batch(deadlines.ids)
+
+    def _todo_summary(self):
+        self.ensure_one()
+        # In the language of the person who must act.
+        env = self.with_context(lang=self.responsible_user_id.lang or self.env.lang).env
+        return env._(TODO_SUMMARIES[self.kind])
 
     def _kind_label(self):
         self.ensure_one()
