@@ -87,12 +87,18 @@ class CalendarEvent(models.Model):
     def create(self, vals_list):
         today = fields.Date.context_today(self)
         review_model_id = self.env["ir.model"]._get_id("hr.performance.review")
+        default_review = self.env.context.get("default_performance_review_id")
         for vals in vals_list:
-            if vals.get("performance_review_id"):
-                vals.setdefault("performance_meeting_kind", "planning")
+            review_id = vals.get("performance_review_id", default_review)
+            if review_id:
+                vals["performance_review_id"] = review_id
+                vals.setdefault(
+                    "performance_meeting_kind",
+                    self.env.context.get("default_performance_meeting_kind") or "planning",
+                )
                 vals.setdefault("privacy", "private")
                 vals.setdefault("res_model_id", review_model_id)
-                vals.setdefault("res_id", vals["performance_review_id"])
+                vals.setdefault("res_id", review_id)
                 vals["performance_notice_date"] = today
         events = super().create(vals_list)
         booked = events.filtered("performance_review_id")

@@ -347,11 +347,18 @@ class HrPerformanceDeadline(models.Model):
         committed, so two workers never act twice on the same deadline."""
         today = fields.Date.context_today(self)
         domain = [("date_next_action", "<=", today)]
+        seen = set()
         while True:
-            candidates = self.search(domain, order="date_next_action, id")
+            # Each deadline is handled once per run: every step due today is done in one
+            # pass, so a deadline never comes back the same day.
+            candidates = self.search(
+                [*domain, ("id", "not in", list(seen))], order="date_next_action, id"
+            )
+            # Rows another worker holds are skipped; it commits them as done.
             batch = candidates.try_lock_for_update(limit=batch_size)
             if not batch:
                 break
+            seen.update(batch.ids)
             # Another worker may have processed them between our search and our lock.
             batch.invalidate_recordset()
             batch = batch.filtered_domain(domain)

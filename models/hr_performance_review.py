@@ -951,7 +951,9 @@ class HrPerformanceReview(models.Model):
                 spec("moderation", meeting, group.moderation_days, self.date_moderated, head)
         if self.date_draft_sent:
             spec("comments", self.date_draft_sent, group.comment_days, self.date_comments, reviewee)
-        if self.date_midyear:
+        # The mid-year review is counted from the planning meeting: it is due once that
+        # meeting is set (and follows the date HR may have set by hand).
+        if meeting and self.date_midyear:
             spec(
                 "midyear",
                 self.date_midyear,

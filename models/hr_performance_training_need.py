@@ -44,6 +44,10 @@ class HrPerformanceTrainingNeed(models.Model):
     employee_id = fields.Many2one(
         "hr.employee",
         string="Member of Staff",
+        compute="_compute_employee_id",
+        store=True,
+        readonly=False,
+        precompute=True,
         required=True,
         index=True,
         check_company=True,
@@ -119,6 +123,11 @@ class HrPerformanceTrainingNeed(models.Model):
 
     _check_cost = models.Constraint("CHECK(cost >= 0)", "A cost cannot be negative.")
 
+    @api.depends("review_id")
+    def _compute_employee_id(self):
+        for need in self:
+            need.employee_id = need.review_id.employee_id or need.employee_id
+
     @api.depends("review_id.company_id", "employee_id.company_id")
     def _compute_company_id(self):
         for need in self:
@@ -170,11 +179,6 @@ class HrPerformanceTrainingNeed(models.Model):
                         date=need.date_identified,
                     )
                 )
-
-    @api.onchange("review_id")
-    def _onchange_review_id(self):
-        if self.review_id:
-            self.employee_id = self.review_id.employee_id
 
     # ------------------------------------------------------------------
     # Actions

@@ -34,6 +34,8 @@ class ResourceCalendarLeaves(models.Model):
         calendars = public.calendar_id
         companies = public.filtered(lambda leave: not leave.calendar_id).company_id
         if calendars:
+            # Every school on these schedules, including those the user is not logged in
+            # to: their deadlines move too. Only the ids are used.
             companies |= (
                 self.env["res.company"]
                 .sudo()

@@ -246,6 +246,6 @@ class TestDeadlines(SchoolProcessCase):
     def test_cancelled_meeting_and_review_drop_their_deadlines(self):
         self.event.with_user(self.reviewer_user).unlink()
         self.assertFalse(self.review.meeting_date)
-        self.assertEqual(self.review.deadline_ids.mapped("kind"), ["planning_meeting", "midyear"])
+        self.assertEqual(self.review.deadline_ids.mapped("kind"), ["planning_meeting"])
         self.review.with_user(self.reviewer_user).action_cancel()
         self.assertFalse(self.review.deadline_ids)
