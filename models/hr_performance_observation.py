@@ -263,6 +263,8 @@ class HrPerformanceObservation(models.Model):
         return observations
 
     def write(self, vals):
+        if "review_id" in vals and any(o.review_id.id != vals["review_id"] for o in self):
+            raise UserError(self.env._("An observation cannot move to another review."))
         self._check_can_write(vals)
         res = super().write(vals)
         if {"date_observation", "date_notified"} & set(vals):

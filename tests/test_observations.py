@@ -165,6 +165,8 @@ class TestObservations(SchoolProcessCase):
         # The observer sees the observation, not the review.
         with self.assertRaises(AccessError):
             self.review.with_user(self.observer_user).read(["final_assessment"])
+        with self.assertRaisesRegex(UserError, "cannot move to another review"):
+            observation.review_id = self.review_tina
         stranger = self._make_user("hsp_stranger")
         self.assertFalse(self.env["hr.performance.observation"].with_user(stranger).search([]))
         with self.assertRaises(AccessError):

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import tagged
 
@@ -125,6 +125,26 @@ class TestWorkingDays(SchoolProcessCase):
         self.assertTrue(self.school._performance_is_working_day(day))
         self.assertFalse(self.school._performance_is_working_day(day, "school"))
         self.assertFalse(self.other_school._performance_is_working_day(day, "school"))
+
+    def test_who_maintains_closures(self):
+        Closure = self.env["hr.performance.school.closure"]
+        vals = {"name": "Polling day", "date_from": date(2027, 5, 6), "date_to": date(2027, 5, 6)}
+        # The school's headteacher keeps the school's dates, not the trust's.
+        Closure.with_user(self.headteacher_user).create(dict(vals, company_id=self.school.id))
+        with self.assertRaises(AccessError):
+            Closure.with_user(self.headteacher_user).create(dict(vals, company_id=self.trust.id))
+        self.assertEqual(
+            Closure.with_user(self.headteacher_user).search_count([("name", "=", "Polling day")]),
+            1,
+        )
+        # HR working for the whole trust sets trust-wide closures, read by every school.
+        Closure.with_user(self.hr_officer).create(dict(vals, company_id=self.trust.id))
+        self.assertEqual(
+            Closure.with_user(self.headteacher_user).search_count([("name", "=", "Polling day")]),
+            2,
+        )
+        with self.assertRaises(AccessError):
+            Closure.with_user(self.reviewer_user).create(dict(vals, company_id=self.school.id))
 
     def test_public_holiday_on_all_schedules_of_the_trust(self):
         day = date(2026, 10, 8)
