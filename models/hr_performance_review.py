@@ -492,10 +492,13 @@ class HrPerformanceReview(models.Model):
             self._check_can_assign_reviewer()
         if {"cycle_id", "employee_id"} & set(vals) and any(r.state != "planning" for r in self):
             raise UserError(self.env._("The reviewee and cycle of a started review cannot change."))
-        res = super().write(vals)
+        result = super().write(vals)
+        if "reviewer_id" in vals:
+            # Hand the pending activity over to the new reviewer.
+            self._schedule_next_activity()
         if DEADLINE_TRIGGERS & set(vals):
             self._sync_deadlines()
-        return res
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
@@ -543,7 +546,8 @@ class HrPerformanceReview(models.Model):
             labels = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(
                 self.env._(
-                    "%(action)s is not possible: %(review)s is “%(state)s”; it must be %(allowed)s.",
+                    "%(action)s is not possible: %(review)s is “%(state)s”; "
+                    "it must be %(allowed)s.",
                     action=action,
                     review=wrong[0].display_name,
                     state=labels[wrong[0].state],
