@@ -333,15 +333,27 @@ class HrPerformanceReview(models.Model):
         return ["!", *overdue]
 
     def _compute_meeting_count(self):
-        events = self.env["calendar.event"].search([("performance_review_id", "in", self.ids)])
-        by_review = events.grouped("performance_review_id")
+        # Performance meetings are private events: count those the user may open. The
+        # short-notice flag of the planning meeting is part of the review, read for anyone
+        # who reads the review (flag only).
+        Event = self.env["calendar.event"]
+        visible = Event.search([("performance_review_id", "in", self.ids)])
+        short_notice = Event.sudo().search(
+            [
+                ("performance_review_id", "in", self.ids),
+                ("performance_meeting_kind", "=", "planning"),
+                ("performance_short_notice", "=", True),
+            ]
+        )
+        counts = {
+            review: len(events)
+            for review, events in visible.grouped("performance_review_id").items()
+        }
+        flagged = short_notice.grouped("performance_review_id")
         for review in self:
-            review_events = by_review.get(review, self.env["calendar.event"])
-            review.meeting_count = len(review_events)
+            review.meeting_count = counts.get(review, 0)
             review.meeting_short_notice = any(
-                event.performance_short_notice and event.start == review.meeting_date
-                for event in review_events
-                if event.performance_meeting_kind == "planning"
+                event.start == review.meeting_date for event in flagged.get(review, Event)
             )
 
     @api.depends(

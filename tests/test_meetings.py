@@ -104,6 +104,8 @@ class TestMeetings(SchoolProcessCase):
         self.assertEqual(event.performance_notice_days, 3)
         self.assertEqual(event.performance_notice_required, 5)
         self.assertTrue(self.review.meeting_short_notice)
+        # The headteacher is no attendee of the private event, but sees the flag.
+        self.assertTrue(self.review.with_user(self.headteacher_user).meeting_short_notice)
         self.assertEqual(self.review.meeting_date, event.start)
         notes = "".join(self.review.message_ids.mapped("body"))
         self.assertIn("Short notice: 3 working days given", notes)
