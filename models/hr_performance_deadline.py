@@ -137,16 +137,16 @@ class HrPerformanceDeadline(models.Model):
             if not deadline.date_from or not deadline.days:
                 deadline.rule = False
                 continue
-            template = (
-                self.env._("%(days)s %(kind)s after %(date)s")
-                if deadline.date_due >= deadline.date_from
-                else self.env._("%(days)s %(kind)s before %(date)s")
-            )
-            deadline.rule = template % {
+            values = {
                 "days": abs(deadline.days),
                 "kind": kinds.get(deadline.day_kind, ""),
                 "date": format_date(self.env, deadline.date_from),
             }
+            deadline.rule = (
+                self.env._("%(days)s %(kind)s after %(date)s", **values)
+                if deadline.date_due >= deadline.date_from
+                else self.env._("%(days)s %(kind)s before %(date)s", **values)
+            )
 
     @api.depends_context("tz")
     @api.depends("date_due", "date_done", "waived")
