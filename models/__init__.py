@@ -12,3 +12,9 @@ from . import hr_performance_group_objective
 from . import hr_performance_employee_mixin
 from . import hr_employee
 from . import hr_employee_public
+from . import hr_performance_school_closure
+from . import hr_performance_deadline
+from . import hr_performance_observation
+from . import hr_performance_training_need
+from . import calendar_event
+from . import resource_calendar_leaves

@@ -16,3 +16,12 @@ class HrEmployee(models.Model):
         string="Capability Procedure Since",
         groups="hr_school_performance.hr_school_performance_group_hr_officer",
     )
+    performance_qts = fields.Boolean(
+        string="Qualified Teacher Status (QTS)",
+        # Not on the public profile: without groups, every non-HR read of an employee
+        # (through hr.employee.public) would fail on it. Observers are checked as superuser.
+        groups="hr.group_hr_user,hr_school_performance.hr_school_performance_group_hr_officer",
+        tracking=True,
+        help="Holds QTS: may observe teachers (the observer of a teacher must be a qualified "
+        "teacher).",
+    )

@@ -79,13 +79,16 @@ class HrPerformanceCycle(models.Model):
                 school=cycle.company_id.name,
             )
 
-    @api.depends("date_start", "job_group_id.midyear_offset_months")
+    @api.depends("date_start", "job_group_id.midyear_offset_months", "company_id")
     def _compute_date_midyear(self):
         for cycle in self:
             if cycle.date_start and cycle.job_group_id:
-                cycle.date_midyear = cycle.date_start + relativedelta(
+                midyear = cycle.date_start + relativedelta(
                     months=cycle.job_group_id.midyear_offset_months
                 )
+                # On a working day of the school.
+                company = cycle.company_id or self.env.company
+                cycle.date_midyear = company._performance_add_working_days(midyear, 0)
             else:
                 cycle.date_midyear = cycle.date_midyear or False
 

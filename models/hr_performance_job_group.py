@@ -1,5 +1,5 @@
 import calendar
-from datetime import date
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -20,6 +20,8 @@ DEADLINE_FIELDS = (
     "observation_feedback_days",
     "observation_record_days",
     "support_period_days",
+    "planning_meeting_days",
+    "observation_notice_days",
 )
 
 
@@ -145,6 +147,60 @@ class HrPerformanceJobGroup(models.Model):
         default=30,
         tracking=True,
     )
+    planning_meeting_days = fields.Integer(
+        string="Planning Meeting (working days after the cycle starts)",
+        required=True,
+        default=20,
+        tracking=True,
+        help="The planning / review meeting is due this many working days after the "
+        "reviewee's review period starts.",
+    )
+    moderation = fields.Selection(
+        [
+            ("all", "All statements"),
+            ("sample", "A sample of statements"),
+            ("none", "No moderation"),
+        ],
+        required=True,
+        default="all",
+        tracking=True,
+        help="Which planning statements the headteacher moderates. With a sample, waive the "
+        "moderation deadline of the statements left out of the sample.",
+    )
+    observation_cap_hours = fields.Float(
+        string="Observation Cap (hours per cycle)",
+        required=True,
+        default=3.0,
+        tracking=True,
+        help="Total classroom observation per cycle for a full-time reviewee; part-time staff "
+        "get it pro rata to their working schedule.",
+    )
+    observation_notice_days = fields.Integer(
+        string="Observation Notice (calendar days)",
+        required=True,
+        default=7,
+        tracking=True,
+        help="Observations notified with less notice are flagged.",
+    )
+    teaching_staff = fields.Boolean(
+        tracking=True,
+        help="The group's members are teachers: their observers must hold Qualified "
+        "Teacher Status.",
+    )
+    cycle_prepare_days = fields.Integer(
+        string="Prepare Next Cycle (days before)",
+        required=True,
+        default=30,
+        tracking=True,
+        help="The daily scheduled action creates the next cycle of each school this many "
+        "days before the current one ends.",
+    )
+    cycle_auto_launch = fields.Boolean(
+        string="Launch Cycles Automatically",
+        tracking=True,
+        help="Launch the prepared cycle on its first day. Otherwise HR checks who is excluded "
+        "(probation, capability, new starters) and launches it.",
+    )
     cycle_ids = fields.One2many("hr.performance.cycle", "job_group_id", string="Cycles")
     cycle_count = fields.Integer(compute="_compute_cycle_count")
 
@@ -155,6 +211,14 @@ class HrPerformanceJobGroup(models.Model):
     _check_midyear_offset = models.Constraint(
         "CHECK(midyear_offset_months > 0 AND midyear_offset_months < cycle_length_months)",
         "The mid-year review must fall inside the cycle.",
+    )
+    _check_observation_cap = models.Constraint(
+        "CHECK(observation_cap_hours > 0)",
+        "The observation cap must be a positive number of hours.",
+    )
+    _check_cycle_prepare_days = models.Constraint(
+        "CHECK(cycle_prepare_days > 0)",
+        "The next cycle must be prepared a positive number of days before the current one ends.",
     )
     _check_max_objectives = models.Constraint(
         "CHECK(max_objectives >= 0 AND max_objectives <= 20)",
@@ -207,6 +271,23 @@ class HrPerformanceJobGroup(models.Model):
                         group=group.display_name,
                     )
                 )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {*DEADLINE_FIELDS, "midyear_offset_months", "moderation"} & set(vals):
+            # System bookkeeping: the open reviews of the group follow the new settings.
+            reviews = (
+                self.env["hr.performance.review"]
+                .sudo()
+                .search(
+                    [
+                        ("job_group_id", "in", self.ids),
+                        ("state", "not in", ("completed", "cancelled")),
+                    ]
+                )
+            )
+            reviews._sync_deadlines()
+        return res
 
     # ------------------------------------------------------------------
     # Business methods
@@ -273,6 +354,74 @@ class HrPerformanceJobGroup(models.Model):
                     vals_list.append(vals)
         cycles = Cycle.create(vals_list)
         return self.action_view_cycles() if len(self) == 1 else cycles
+
+    @api.model
+    def _cron_prepare_cycles(self):
+        """Daily: create each group's next cycle (draft) at every school it serves
+        ``cycle_prepare_days`` before the current one ends, and launch on their first day
+        the cycles of the groups set to launch automatically."""
+        today = fields.Date.context_today(self)
+        groups = self.search([])
+        for index, group in enumerate(groups, start=1):
+            group._prepare_upcoming_cycles(today)
+            if group.cycle_auto_launch:
+                group._launch_started_cycles(today)
+            self.env["ir.cron"]._commit_progress(1, remaining=len(groups) - index)
+
+    def _prepare_upcoming_cycles(self, today):
+        """Create the draft cycle that contains ``today + cycle_prepare_days`` at each
+        school, unless one already covers that period."""
+        self.ensure_one()
+        Cycle = self.env["hr.performance.cycle"]
+        reference = today + timedelta(days=self.cycle_prepare_days)
+        vals_list = []
+        for school in self._schools():
+            vals = self._prepare_cycle_vals(school, reference)
+            if not Cycle.search_count(
+                [
+                    ("job_group_id", "=", self.id),
+                    ("company_id", "=", school.id),
+                    ("date_start", "<=", vals["date_end"]),
+                    ("date_end", ">=", vals["date_start"]),
+                ],
+                limit=1,
+            ):
+                vals_list.append(vals)
+        cycles = Cycle.create(vals_list)
+        for cycle in cycles:
+            self.message_post(
+                body=self.env._(
+                    "Cycle %(cycle)s prepared (%(start)s – %(end)s): check it and launch it "
+                    "before it starts.",
+                    cycle=cycle.display_name,
+                    start=cycle.date_start,
+                    end=cycle.date_end,
+                )
+                if not self.cycle_auto_launch
+                else self.env._(
+                    "Cycle %(cycle)s prepared (%(start)s – %(end)s): it will be launched on "
+                    "its first day.",
+                    cycle=cycle.display_name,
+                    start=cycle.date_start,
+                    end=cycle.date_end,
+                ),
+                subtype_xmlid="mail.mt_comment",
+            )
+        return cycles
+
+    def _launch_started_cycles(self, today):
+        self.ensure_one()
+        cycles = self.env["hr.performance.cycle"].search(
+            [
+                ("job_group_id", "=", self.id),
+                ("state", "=", "draft"),
+                ("date_start", "<=", today),
+                ("date_end", ">=", today),
+            ]
+        )
+        if cycles:
+            cycles.action_launch()
+        return cycles
 
     def action_view_cycles(self):
         self.ensure_one()

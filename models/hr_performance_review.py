@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -20,6 +23,31 @@ NEXT_ACTIVITY = {
     "final_review": ("hr_school_performance.mail_activity_type_final_review", "date_end"),
 }
 APPOINT_REVIEWER = "hr_school_performance.mail_activity_type_appoint_reviewer"
+# Recorded events the deadlines are measured against, and the fields that move deadlines.
+EVENT_DATE_FIELDS = (
+    "date_invitation_sent",
+    "date_self_evaluation",
+    "date_draft_sent",
+    "date_comments",
+    "date_statement_signed",
+    "date_moderated",
+    "date_concern_meeting",
+    "date_support_review",
+)
+DEADLINE_TRIGGERS = frozenset(
+    EVENT_DATE_FIELDS
+    + (
+        "meeting_date",
+        "midyear_meeting_date",
+        "date_midyear",
+        "date_start",
+        "date_end",
+        "reviewer_id",
+        "employee_id",
+        "cycle_id",
+        "state",
+    )
+)
 
 
 class HrPerformanceReview(models.Model):
@@ -153,6 +181,57 @@ class HrPerformanceReview(models.Model):
     date_completed = fields.Date(readonly=True, copy=False)
     objective_ids = fields.One2many("hr.performance.objective", "review_id", string="Objectives")
     objective_count = fields.Integer(compute="_compute_objective_count")
+    # Year-round process: deadlines, meetings, observations, training needs
+    date_invitation_sent = fields.Date(
+        string="Invitation Memo Sent",
+        tracking=True,
+        copy=False,
+        help="When the reviewee received the invitation memo: set when the memo is e-mailed.",
+    )
+    date_self_evaluation = fields.Date(string="Self-Evaluation Returned", tracking=True, copy=False)
+    date_draft_sent = fields.Date(string="Draft Statement Sent", tracking=True, copy=False)
+    date_comments = fields.Date(string="Reviewee's Comments Returned", tracking=True, copy=False)
+    date_statement_signed = fields.Date(string="Final Statement Signed", tracking=True, copy=False)
+    date_moderated = fields.Date(string="Statement Moderated", tracking=True, copy=False)
+    date_concern_meeting = fields.Date(
+        string="Concerns Meeting",
+        tracking=True,
+        copy=False,
+        help="Formal meeting about concerns with performance: the support period that follows "
+        "is reviewed within the job group's limit.",
+    )
+    date_support_review = fields.Date(string="Support Period Reviewed", tracking=True, copy=False)
+    deadline_ids = fields.One2many("hr.performance.deadline", "review_id", string="Deadlines")
+    deadline_missed_count = fields.Integer(
+        compute="_compute_deadline_missed_count", string="Missed Deadlines"
+    )
+    has_overdue_deadline = fields.Boolean(
+        compute="_compute_deadline_missed_count",
+        search="_search_has_overdue_deadline",
+        string="Overdue",
+    )
+    meeting_ids = fields.One2many("calendar.event", "performance_review_id", string="Meetings")
+    meeting_count = fields.Integer(compute="_compute_meeting_count")
+    meeting_short_notice = fields.Boolean(
+        compute="_compute_meeting_count",
+        string="Short Notice",
+        help="The planning meeting was booked with less notice than the job group asks.",
+    )
+    observation_ids = fields.One2many(
+        "hr.performance.observation", "review_id", string="Observations"
+    )
+    observation_hours = fields.Float(
+        compute="_compute_observation_hours", string="Observation Arranged (hours)"
+    )
+    observation_cap_hours = fields.Float(
+        compute="_compute_observation_hours",
+        string="Observation Cap (hours)",
+        help="The job group's cap per cycle, pro rata to the reviewee's working time.",
+    )
+    training_need_ids = fields.One2many(
+        "hr.performance.training.need", "review_id", string="Training Needs"
+    )
+    training_need_count = fields.Integer(compute="_compute_training_need_count")
 
     _check_period = models.Constraint(
         "CHECK(date_end >= date_start)", "A review period must end after it starts."
@@ -179,19 +258,43 @@ class HrPerformanceReview(models.Model):
                 and review.date_start > review.cycle_id.date_start
             )
 
-    @api.depends("date_start", "meeting_date", "cycle_id.date_midyear", "job_group_id")
+    @api.depends(
+        "date_start",
+        "date_end",
+        "meeting_date",
+        "cycle_id.date_midyear",
+        "job_group_id.planning_meeting_days",
+        "job_group_id.final_statement_days",
+        "job_group_id.midyear_offset_months",
+        "company_id.resource_calendar_id",
+    )
     def _compute_due_dates(self):
-        # Calendar-day placeholders until the working-day calendar computes them.
+        calendars = {}
         for review in self:
-            start = review.date_start
-            review.date_planning_due = start and fields.Date.add(start, months=1)
-            meeting = review.meeting_date and review.meeting_date.date()
-            review.date_statement_due = meeting and fields.Date.add(meeting, days=14)
+            group = review.job_group_id
+            company = review.company_id or review.cycle_id.company_id
+            if not (group and company and review.date_start):
+                review.date_planning_due = review.date_statement_due = False
+                review.date_midyear = review.date_midyear or False
+                continue
+            if company not in calendars:
+                calendars[company] = company._performance_working_calendar()
+            calendar = calendars[company]
+            review.date_planning_due = calendar.add(review.date_start, group.planning_meeting_days)
+            meeting = company._performance_local_date(review.meeting_date)
+            review.date_statement_due = meeting and calendar.add(
+                meeting, group.final_statement_days
+            )
             midyear = review.cycle_id.date_midyear
-            if meeting and review.job_group_id:
-                midyear = fields.Date.add(meeting, months=review.job_group_id.midyear_offset_months)
+            if meeting:
+                midyear = meeting + relativedelta(months=group.midyear_offset_months)
             if midyear and review.date_end and midyear > review.date_end:
                 midyear = review.date_end
+            if midyear:
+                adjusted = calendar.add(midyear, 0)
+                if review.date_end and adjusted > review.date_end:
+                    adjusted = calendar.add(review.date_end + timedelta(days=1), -1)
+                midyear = adjusted
             review.date_midyear = midyear
 
     @api.depends("outcome_level_id.pay_progression_eligible", "job_group_id.pay_progression")
@@ -210,6 +313,72 @@ class HrPerformanceReview(models.Model):
         )
         for review in self:
             review.objective_count = counts.get(review, 0)
+
+    @api.depends_context("tz")
+    @api.depends("deadline_ids.date_due", "deadline_ids.date_done", "deadline_ids.waived")
+    def _compute_deadline_missed_count(self):
+        today = fields.Date.context_today(self)
+        for review in self:
+            missed = review.deadline_ids.filtered(lambda d: d._status_on(today) == "missed")
+            review.deadline_missed_count = len(missed)
+            review.has_overdue_deadline = bool(missed)
+
+    def _search_has_overdue_deadline(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        overdue = [("deadline_ids", "any", [("status", "in", ["missed"])])]
+        wanted = True in value
+        if (operator == "in") == wanted:
+            return overdue
+        return ["!", *overdue]
+
+    def _compute_meeting_count(self):
+        # Performance meetings are private events: count those the user may open. The
+        # short-notice flag of the planning meeting is part of the review, read for anyone
+        # who reads the review (flag only).
+        Event = self.env["calendar.event"]
+        visible = Event.search([("performance_review_id", "in", self.ids)])
+        short_notice = Event.sudo().search(
+            [
+                ("performance_review_id", "in", self.ids),
+                ("performance_meeting_kind", "=", "planning"),
+                ("performance_short_notice", "=", True),
+            ]
+        )
+        counts = {
+            review: len(events)
+            for review, events in visible.grouped("performance_review_id").items()
+        }
+        flagged = short_notice.grouped("performance_review_id")
+        for review in self:
+            review.meeting_count = counts.get(review, 0)
+            review.meeting_short_notice = any(
+                event.start == review.meeting_date for event in flagged.get(review, Event)
+            )
+
+    @api.depends(
+        "observation_ids.duration_hours",
+        "observation_ids.state",
+        "job_group_id.observation_cap_hours",
+        "employee_id",
+    )
+    def _compute_observation_hours(self):
+        for review in self:
+            review.observation_hours = sum(
+                review.observation_ids.filtered(lambda o: o.state != "cancelled").mapped(
+                    "duration_hours"
+                )
+            )
+            review.observation_cap_hours = review._observation_cap()
+
+    def _compute_training_need_count(self):
+        counts = dict(
+            self.env["hr.performance.training.need"]._read_group(
+                [("review_id", "in", self.ids)], ["review_id"], ["__count"]
+            )
+        )
+        for review in self:
+            review.training_need_count = counts.get(review, 0)
 
     @api.constrains("reviewer_id", "employee_id")
     def _check_reviewer(self):
@@ -260,6 +429,40 @@ class HrPerformanceReview(models.Model):
                     )
                 )
 
+    @api.constrains(*EVENT_DATE_FIELDS)
+    def _check_event_dates(self):
+        today = fields.Date.context_today(self)
+        for review in self:
+            for fname in EVENT_DATE_FIELDS:
+                if review[fname] and review[fname] > today:
+                    raise ValidationError(
+                        self.env._(
+                            "“%(event)s” of %(review)s cannot be in the future (%(date)s): "
+                            "record it once it has happened.",
+                            event=review._fields[fname].get_description(self.env)["string"],
+                            review=review.display_name,
+                            date=review[fname],
+                        )
+                    )
+            draft, comments = review.date_draft_sent, review.date_comments
+            if draft and comments and comments < draft:
+                raise ValidationError(
+                    self.env._(
+                        "The reviewee's comments on %(review)s cannot come before the "
+                        "draft statement was sent (%(date)s).",
+                        review=review.display_name,
+                        date=draft,
+                    )
+                )
+            if review.date_support_review and not review.date_concern_meeting:
+                raise ValidationError(
+                    self.env._(
+                        "Record the concerns meeting of %(review)s before reviewing its "
+                        "support period.",
+                        review=review.display_name,
+                    )
+                )
+
     @api.onchange("reviewer_id")
     def _onchange_reviewer_id(self):
         warning = self._reviewer_cap_warning(self.reviewer_id)
@@ -278,10 +481,12 @@ class HrPerformanceReview(models.Model):
                 vals.setdefault("date_end", cycle.date_end)
         if any(cycle.state == "closed" for cycle in cycles):
             raise UserError(self.env._("Reviews cannot be added to a closed cycle."))
-        return super(
+        reviews = super(
             HrPerformanceReview,
             self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True),
         ).create(vals_list)
+        reviews._sync_deadlines()
+        return reviews
 
     def write(self, vals):
         if "reviewer_id" in vals and not self.env.context.get("hsp_reviewer_reassign"):
@@ -303,6 +508,8 @@ class HrPerformanceReview(models.Model):
         if "reviewer_id" in vals:
             # Hand the pending activity over to the new reviewer.
             self._schedule_next_activity()
+        if DEADLINE_TRIGGERS & set(vals):
+            self._sync_deadlines()
         return result
 
     @api.ondelete(at_uninstall=False)
@@ -605,3 +812,268 @@ class HrPerformanceReview(models.Model):
         action["domain"] = [("review_id", "=", self.id)]
         action["context"] = {"default_review_id": self.id}
         return action
+
+    # ------------------------------------------------------------------
+    # Meetings
+    # ------------------------------------------------------------------
+    def _meeting_partners(self):
+        """The reviewer's and the reviewee's contacts, the attendees of their meetings."""
+        self.ensure_one()
+        employees = (self.employee_id | self.reviewer_id).sudo()
+        return employees.mapped(lambda e: e.user_id.partner_id or e.work_contact_id)
+
+    def action_book_meeting(self):
+        """Open the calendar to book a planning, mid-year or revision meeting with the
+        reviewer and the reviewee; the event keeps the review up to date."""
+        self.ensure_one()
+        self._check_can_manage()
+        if self.state in ("completed", "cancelled"):
+            raise UserError(
+                self.env._(
+                    "%(review)s is closed: no meeting can be booked.", review=self.display_name
+                )
+            )
+        kind = self.env.context.get("performance_meeting_kind") or (
+            "planning" if self.state == "planning" else "midyear"
+        )
+        labels = dict(
+            self.env["calendar.event"]
+            ._fields["performance_meeting_kind"]
+            ._description_selection(self.env)
+        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("calendar.action_calendar_event")
+        suggested = {
+            "planning": self.date_planning_due,
+            "midyear": self.date_midyear,
+        }.get(kind) or fields.Date.context_today(self)
+        action["context"] = {
+            "default_performance_review_id": self.id,
+            "default_performance_meeting_kind": kind,
+            "default_name": self.env._(
+                "%(meeting)s: %(employee)s", meeting=labels[kind], employee=self.employee_id.name
+            ),
+            "default_partner_ids": self._meeting_partners().ids,
+            "default_location": self.meeting_location or False,
+            "default_privacy": "private",
+            "default_res_model_id": self.env["ir.model"]._get_id(self._name),
+            "default_res_id": self.id,
+            "initial_date": fields.Date.to_string(max(suggested, fields.Date.context_today(self))),
+        }
+        return action
+
+    def action_view_meetings(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("calendar.action_calendar_event")
+        action["domain"] = [("performance_review_id", "=", self.id)]
+        action["views"] = [(False, "list"), (False, "calendar"), (False, "form")]
+        action["view_mode"] = "list,calendar,form"
+        action["context"] = {
+            "default_performance_review_id": self.id,
+            "default_partner_ids": self._meeting_partners().ids,
+        }
+        return action
+
+    def action_view_training_needs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hr_school_performance.hr_performance_training_need_action"
+        )
+        action["domain"] = [("review_id", "=", self.id)]
+        action["context"] = {
+            "default_review_id": self.id,
+            "default_employee_id": self.employee_id.id,
+        }
+        return action
+
+    # ------------------------------------------------------------------
+    # Observations
+    # ------------------------------------------------------------------
+    def _observation_cap(self):
+        """The job group's observation cap for this reviewee, pro rata to their working
+        time: the employee's schedule against the full-time hours of the school."""
+        self.ensure_one()
+        cap = self.job_group_id.observation_cap_hours
+        # Working schedules are read as superuser: the reviewer may not read hr.employee.
+        calendar = self.employee_id.sudo().resource_calendar_id
+        if not cap or not calendar or calendar.flexible_hours:
+            return cap
+        rate = (calendar.work_time_rate or 100.0) / 100.0
+        return round(cap * min(rate, 1.0), 2)
+
+    # ------------------------------------------------------------------
+    # Deadlines
+    # ------------------------------------------------------------------
+    def _deadline_specs(self, calendar):
+        """The deadlines this review must meet now, from its dates and its job group's
+        settings, each counted with the school's ``calendar``."""
+        self.ensure_one()
+        group = self.job_group_id
+        company = self.company_id
+        head = company._performance_escalation_user()
+        reviewer = self.reviewer_user_id or head
+        reviewee = self.employee_user_id or reviewer
+        meeting = company._performance_local_date(self.meeting_date)
+        specs = []
+
+        def spec(kind, date_from, days, done, user, day_kind="working", due=None, **extra):
+            specs.append(
+                dict(
+                    kind=kind,
+                    date_from=date_from,
+                    days=days,
+                    day_kind=day_kind,
+                    date_due=due or calendar.add(date_from, days, day_kind),
+                    date_done=done or False,
+                    responsible_user_id=user.id,
+                    **extra,
+                )
+            )
+
+        spec(
+            "planning_meeting",
+            self.date_start,
+            group.planning_meeting_days,
+            meeting,
+            reviewer,
+            due=self.date_planning_due,
+        )
+        if meeting:
+            spec("notice", meeting, -group.notice_days, self.date_invitation_sent, reviewer)
+            if self.process == "full":
+                spec(
+                    "self_evaluation",
+                    meeting,
+                    -group.self_evaluation_days,
+                    self.date_self_evaluation,
+                    reviewee,
+                )
+            spec(
+                "draft_statement",
+                meeting,
+                group.draft_statement_days,
+                self.date_draft_sent,
+                reviewer,
+            )
+            spec(
+                "final_statement",
+                meeting,
+                group.final_statement_days,
+                self.date_statement_signed,
+                reviewer,
+                due=self.date_statement_due,
+            )
+            if group.moderation != "none":
+                spec("moderation", meeting, group.moderation_days, self.date_moderated, head)
+        if self.date_draft_sent:
+            spec("comments", self.date_draft_sent, group.comment_days, self.date_comments, reviewee)
+        # The mid-year review is counted from the planning meeting: it is due once that
+        # meeting is set (and follows the date HR may have set by hand).
+        if meeting and self.date_midyear:
+            spec(
+                "midyear",
+                self.date_midyear,
+                0,
+                self.midyear_meeting_date,
+                reviewer,
+                due=self.date_midyear,
+            )
+        if self.date_concern_meeting:
+            spec(
+                "support_review",
+                self.date_concern_meeting,
+                group.support_period_days,
+                self.date_support_review,
+                reviewer,
+            )
+        for observation in self.observation_ids:
+            if observation.state == "cancelled" or not observation.date_observation:
+                continue
+            observed = company._performance_local_date(observation.date_observation)
+            observer = observation.observer_user_id or reviewer
+            spec(
+                "observation_feedback",
+                observed,
+                group.observation_feedback_days,
+                observation.date_feedback,
+                observer,
+                day_kind="school",
+                due=observation.date_feedback_due,
+                observation_id=observation.id,
+            )
+            spec(
+                "observation_record",
+                observed,
+                group.observation_record_days,
+                observation.date_record_shared,
+                observer,
+                due=observation.date_record_due,
+                observation_id=observation.id,
+            )
+        return specs
+
+    def _sync_deadlines(self):
+        """Create, move and close the deadline rows of the reviews in ``self`` so they
+        match the reviews' dates, in a fixed number of queries per school."""
+        # Deadlines are derived data kept by the system: whoever moved a review's date
+        # (reviewer, reviewee recording a date, HR changing a setting) moves its deadlines.
+        reviews = self.sudo().exists()
+        if not reviews:
+            return
+        Deadline = self.env["hr.performance.deadline"].sudo()
+        existing = Deadline.search([("review_id", "in", reviews.ids)])
+        by_key = {(d.review_id.id, d.kind, d.observation_id.id): d for d in existing}
+        calendars = {}
+        to_create, kept = [], Deadline
+        for review in reviews:
+            if review.state == "cancelled" or not review.job_group_id:
+                continue
+            company = review.company_id
+            if company not in calendars:
+                calendars[company] = company._performance_working_calendar()
+            calendar = calendars[company]
+            lead = company.performance_activity_lead_days
+            reminder = company.performance_reminder_days
+            for spec in review._deadline_specs(calendar):
+                due = spec["date_due"]
+                spec.update(
+                    date_activity=calendar.add(due, -lead),
+                    date_reminder=calendar.add(due, -reminder),
+                    date_escalation=calendar.add(due, 1),
+                )
+                key = (review.id, spec["kind"], spec.get("observation_id") or False)
+                deadline = by_key.get(key)
+                if not deadline:
+                    to_create.append(dict(spec, review_id=review.id))
+                    continue
+                kept |= deadline
+                deadline._update_from_spec(spec)
+        obsolete = existing - kept
+        obsolete._close_activities(self.env._("Done: this deadline no longer applies."))
+        obsolete.unlink()
+        Deadline.create(to_create)
+        closed = (existing & kept).filtered(
+            lambda d: d.date_done or d.waived or d.review_id.state in ("completed", "cancelled")
+        )
+        closed._close_activities(self.env._("Done."))
+
+    @api.model
+    def _resync_deadlines(self, companies):
+        """Recompute the due dates of the open reviews of ``companies`` (and of their
+        schools): their calendar, public holidays or closures changed."""
+        if not companies:
+            return
+        # System bookkeeping: every open review of the schools, whoever changed the calendar.
+        reviews = self.sudo().search(
+            [
+                ("company_id", "child_of", companies.ids),
+                ("state", "not in", ("completed", "cancelled")),
+            ]
+        )
+        if not reviews:
+            return
+        for fname in ("date_planning_due", "date_statement_due"):
+            self.env.add_to_compute(self._fields[fname], reviews)
+        observations = reviews.observation_ids
+        for fname in ("date_feedback_due", "date_record_due"):
+            self.env.add_to_compute(observations._fields[fname], observations)
+        reviews._sync_deadlines()

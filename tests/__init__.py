@@ -3,3 +3,10 @@ from . import test_review_workflow
 from . import test_objective
 from . import test_reviewer_change
 from . import test_launch_queries
+from . import test_working_days
+from . import test_deadlines
+from . import test_deadline_cron
+from . import test_meetings
+from . import test_observations
+from . import test_training_needs
+from . import test_process_forms

@@ -1,0 +1,291 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.fields import Command
+from odoo.tests import tagged
+
+from .common_process import SchoolProcessCase, london
+
+DEADLINE_TYPE = "hr_school_performance.mail_activity_type_deadline"
+OVERDUE_TYPE = "hr_school_performance.mail_activity_type_deadline_overdue"
+
+
+@tagged("post_install", "-at_install")
+class TestDeadlineCron(SchoolProcessCase):
+    """The daily scheduled action: to-dos for whoever must act, reminders before the due
+    date, escalation to the headteacher the working day after, never twice."""
+
+    def setUp(self):
+        super().setUp()
+        self.cron = self.env.ref("hr_school_performance.ir_cron_performance_deadlines")
+        with freeze_time("2026-09-01 08:00"):
+            self.review = self._launched_review(self.ta_1)
+            self.review_tina = self._launched_review(self.ta_2)
+        with freeze_time("2026-10-01 09:00"):
+            self._book(self.review, london(date(2026, 10, 22)))
+
+    def _run_cron(self):
+        with self.enter_registry_test_mode():
+            self.cron.method_direct_trigger()
+        self.env.invalidate_all()
+
+    def _activities(self, record, xmlid, user=None, active=True):
+        return (
+            self.env["mail.activity"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("res_model", "=", record._name),
+                    ("res_id", "=", record.id),
+                    ("activity_type_id", "=", self.env.ref(xmlid).id),
+                    ("active", "=", active),
+                    *([("user_id", "=", user.id)] if user else []),
+                ]
+            )
+        )
+
+    def _mails(self, template_xmlid, partner):
+        template = self.env.ref(template_xmlid)
+        subject_start = template.subject.split(":")[0]
+        return self.env["mail.mail"].search(
+            [
+                ("model", "=", "hr.performance.deadline"),
+                ("recipient_ids", "in", partner.ids),
+                ("subject", "=like", f"{subject_start}:%"),
+            ]
+        )
+
+    def test_todo_reminder_escalation_and_no_duplicates(self):
+        self_evaluation = self._deadline(self.review, "self_evaluation")
+        self.assertEqual(self_evaluation.date_due, date(2026, 10, 20))
+        self.assertEqual(self_evaluation.date_activity, date(2026, 10, 13))
+        self.assertEqual(self_evaluation.date_reminder, date(2026, 10, 16))
+        self.assertEqual(self_evaluation.date_escalation, date(2026, 10, 21))
+        tom, helen = self.reviewee_user.partner_id, self.headteacher_user.partner_id
+        reminder = "hr_school_performance.mail_template_deadline_reminder"
+        escalation = "hr_school_performance.mail_template_deadline_escalation"
+
+        # 13 October: Tom's self-evaluation becomes a to-do; Tina's planning meeting,
+        # due on 29 September and never held, goes to the headteacher.
+        for _run in range(2):
+            with freeze_time("2026-10-13 06:00"):
+                self._run_cron()
+            todo = self._activities(self.review, DEADLINE_TYPE)
+            self.assertEqual(len(todo), 1)
+            self.assertEqual(todo.user_id, self.reviewee_user)
+            self.assertEqual(todo.date_deadline, date(2026, 10, 20))
+            self.assertEqual(todo.summary, "Return the self-evaluation")
+            overdue = self._activities(self.review_tina, OVERDUE_TYPE)
+            self.assertEqual(len(overdue), 1)
+            self.assertEqual(overdue.user_id, self.headteacher_user)
+            self.assertEqual(len(self._mails(escalation, helen)), 1)
+            self.assertFalse(self._mails(reminder, tom))
+        planning = self._deadline(self.review_tina, "planning_meeting")
+        self.assertEqual(planning.escalation_user_id, self.headteacher_user)
+        self.assertTrue(planning.reminder_done)
+        self.assertFalse(planning.date_reminder_sent, "no reminder after the due date")
+        self.assertIn("Tina Assistant", self._mails(escalation, helen).body_html)
+
+        # 16 October: two working days before, the reminder, once.
+        for _run in range(2):
+            with freeze_time("2026-10-16 06:00"):
+                self._run_cron()
+            mails = self._mails(reminder, tom)
+            self.assertEqual(len(mails), 1)
+        self.assertIn("Self-evaluation returned", mails.subject)
+        self.assertIn("20", mails.subject)
+        self.assertEqual(self_evaluation.date_reminder_sent, date(2026, 10, 16))
+
+        # 21 October: not returned: escalated to the headteacher, once.
+        for _run in range(2):
+            with freeze_time("2026-10-21 06:00"):
+                self._run_cron()
+            overdue = self._activities(self.review, OVERDUE_TYPE)
+            self.assertEqual(len(overdue), 1)
+            self.assertEqual(len(self._mails(escalation, helen)), 2)
+        self.assertEqual(overdue.user_id, self.headteacher_user)
+        self.assertIn("Overdue since", overdue.summary)
+        self.assertFalse(self_evaluation.date_next_action)
+
+        # Returned late: the to-dos are closed, the deadline shows it was late.
+        with freeze_time("2026-10-21 14:00"):
+            self.review.with_user(self.reviewee_user).date_self_evaluation = date(2026, 10, 21)
+            self.assertEqual(self_evaluation.status, "late")
+        self.assertFalse(self._activities(self.review, DEADLINE_TYPE))
+        self.assertFalse(self._activities(self.review, OVERDUE_TYPE))
+        self.assertTrue(self._activities(self.review, DEADLINE_TYPE, active=False))
+
+    def test_moved_meeting_moves_the_todo_and_restarts_follow_up(self):
+        with freeze_time("2026-10-13 06:00"):
+            self._run_cron()
+        todo = self._activities(self.review, DEADLINE_TYPE)
+        self.assertEqual(todo.date_deadline, date(2026, 10, 20))
+        event = self.review.meeting_ids
+        with freeze_time("2026-10-14 09:00"):
+            event.with_user(self.reviewer_user).write(
+                {"start": london(date(2026, 11, 5)), "stop": london(date(2026, 11, 5), 11)}
+            )
+        self_evaluation = self._deadline(self.review, "self_evaluation")
+        self.assertEqual(self_evaluation.date_due, date(2026, 11, 3))
+        self.assertEqual(todo.date_deadline, date(2026, 11, 3))
+        self.assertFalse(self_evaluation.reminder_done)
+
+    def test_reviewer_change_hands_the_todo_over(self):
+        with freeze_time("2026-10-22 06:00"):
+            self._run_cron()
+        todo = self._activities(self.review, DEADLINE_TYPE).filtered(
+            lambda a: a.summary == "Send the draft statement"
+        )
+        self.assertEqual(todo.user_id, self.reviewer_user)
+        new_reviewer_user = self._make_user("hsp_new_reviewer")
+        self.deputy.user_id = new_reviewer_user
+        self.review.with_user(self.headteacher_user)._reassign_reviewer(
+            self.deputy, "Maria is on long-term leave"
+        )
+        self.assertEqual(todo.user_id, new_reviewer_user)
+
+    # ------------------------------------------------------------------
+    # Cost: what is due, not how many reviews exist
+    # ------------------------------------------------------------------
+    def _bulk_staff(self, group, count, start):
+        return self.env["hr.employee"].create(
+            [
+                {
+                    "name": f"{group.name} {start + index}",
+                    "company_id": self.school.id,
+                    "job_id": group.job_ids.id,
+                    "parent_id": self.manager.id,
+                }
+                for index in range(count)
+            ]
+        )
+
+    def _due_review(self, name):
+        """A review whose planning meeting is on Friday 16 October, booked on 13 October
+        with short notice: its self-evaluation (due 14 October) must become a to-do and be
+        reminded, and the invitation memo, which could not be e-mailed, is a to-do."""
+        employee = self.env["hr.employee"].create(
+            {
+                "name": name,
+                "company_id": self.school.id,
+                "job_id": self.job_ta.id,
+                "parent_id": self.manager.id,
+            }
+        )
+        review = self.env["hr.performance.review"].create(
+            {
+                "cycle_id": self.review.cycle_id.id,
+                "employee_id": employee.id,
+                "reviewer_id": self.manager.id,
+            }
+        )
+        self._book(review, london(date(2026, 10, 16)))
+        return review
+
+    def _count_cron(self):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        self._run_cron()
+        return self.cr.sql_log_count - before
+
+    @freeze_time("2026-10-13 06:00")
+    def test_cron_cost_depends_on_what_is_due_not_on_how_many_reviews_exist(self):
+        job = self.env["hr.job"].create({"name": "Midday Supervisor", "company_id": self.school.id})
+        group = self.env["hr.performance.job.group"].create(
+            {
+                "name": "Midday Supervisors",
+                "company_id": self.school.id,
+                "job_ids": [Command.link(job.id)],
+                "cycle_start_month": "1",
+                "cycle_start_day": 4,
+            }
+        )
+        self._bulk_staff(group, 5, 0)
+        cycle = self._create_cycle(group=group, start=date(2027, 1, 4), end=date(2028, 1, 3))
+        self._launch(cycle)
+        self.assertEqual(len(cycle.review_ids), 5)
+        self.assertFalse(
+            cycle.review_ids.deadline_ids.filtered("date_next_action").filtered(
+                lambda d: d.date_next_action <= date(2026, 10, 13)
+            )
+        )
+        # Warm-up: the fixture's overdue deadlines and a first due review.
+        self._due_review("Warm Up")
+        self._count_cron()
+
+        first = self._due_review("First Due")
+        with_5 = self._count_cron()
+        self._bulk_staff(group, 45, 5)
+        cycle.with_user(self.hr_officer).action_add_eligible()
+        self.assertEqual(len(cycle.review_ids), 50)
+        second = self._due_review("Second Due")
+        with_50 = self._count_cron()
+
+        for review in first | second:
+            # Without an e-mail address the memo is handed over in person: until the
+            # reviewer records it, the notice is a to-do too.
+            todos = self._activities(review, DEADLINE_TYPE)
+            self.assertEqual(
+                sorted(todos.mapped("summary")),
+                ["Return the self-evaluation", "Send the meeting invitation"],
+            )
+            self.assertTrue(self._deadline(review, "self_evaluation").date_reminder_sent)
+        self.assertEqual(
+            with_5, with_50, f"the cron took {with_5} queries with 5 reviews, {with_50} with 50"
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestCycleRollover(SchoolProcessCase):
+    """The next cycle of each job group is prepared before the current one ends."""
+
+    def setUp(self):
+        super().setUp()
+        self.cron = self.env.ref("hr_school_performance.ir_cron_performance_prepare_cycles")
+        self.job_group.cycle_prepare_days = 45
+        Cycle = self.env["hr.performance.cycle"]
+        self.cycles = lambda start: Cycle.search(
+            [("job_group_id", "=", self.job_group.id), ("date_start", "=", start)]
+        )
+
+    def _run_cron(self):
+        with self.enter_registry_test_mode():
+            self.cron.method_direct_trigger()
+        self.env.invalidate_all()
+
+    def test_next_cycle_prepared_as_draft_once(self):
+        with freeze_time("2027-07-01 05:00"):
+            self._run_cron()
+        # 1 July + 45 days is still in the 2026–27 cycle: that one is prepared (it was
+        # missing), not the next.
+        self.assertEqual(len(self.cycles(date(2026, 9, 1))), 2)
+        self.assertFalse(self.cycles(date(2027, 9, 1)))
+        for _run in range(2):
+            with freeze_time("2027-07-20 05:00"):
+                self._run_cron()
+            next_cycles = self.cycles(date(2027, 9, 1))
+            # The group is set on the trust: one cycle per school.
+            self.assertEqual(next_cycles.company_id, self.school | self.other_school)
+            self.assertEqual(len(next_cycles), 2)
+        self.assertEqual(set(next_cycles.mapped("state")), {"draft"})
+        self.assertEqual(next_cycles[0].date_end, date(2028, 8, 31))
+        self.assertIn("Teaching Assistants 2027–28", self.job_group.message_ids[0].body)
+
+    def test_auto_launch_on_the_first_day(self):
+        self.job_group.cycle_auto_launch = True
+        with freeze_time("2027-08-01 05:00"):
+            self._run_cron()
+        cycle = self.cycles(date(2027, 9, 1)).filtered(lambda c: c.company_id == self.school)
+        self.assertEqual(cycle.state, "draft")
+        with freeze_time("2027-09-01 05:00"):
+            self._run_cron()
+        self.assertEqual(cycle.state, "open")
+        self.assertEqual(cycle.review_ids.employee_id, self.ta_1 | self.ta_2)
+        self.assertTrue(cycle.review_ids.deadline_ids)
+
+    def test_manual_launch_stays_with_hr(self):
+        with freeze_time("2027-09-01 05:00"):
+            self._run_cron()
+        self.assertEqual(set(self.cycles(date(2027, 9, 1)).mapped("state")), {"draft"})
