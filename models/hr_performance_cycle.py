@@ -13,9 +13,7 @@ class HrPerformanceCycle(models.Model):
     _order = "date_start desc, job_group_id, company_id"
     _check_company_auto = True
 
-    name = fields.Char(
-        compute="_compute_name", store=True, readonly=False, required=True, precompute=True
-    )
+    name = fields.Char(compute="_compute_name", store=True, readonly=False)
     job_group_id = fields.Many2one(
         "hr.performance.job.group",
         required=True,
