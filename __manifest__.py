@@ -42,7 +42,10 @@
         "views/hr_school_performance_menus.xml",
     ],
     "demo": [
-        "demo/hr_school_performance_demo.xml",
+        "demo/res_company_demo.xml",
+        "demo/hr_employee_demo.xml",
+        "demo/hr_performance_config_demo.xml",
+        "demo/hr_performance_review_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

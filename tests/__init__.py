@@ -10,3 +10,4 @@ from . import test_meetings
 from . import test_observations
 from . import test_training_needs
 from . import test_process_forms
+from . import test_ui_tour
