@@ -1,0 +1,39 @@
+# Developer entry points for the hr_school_performance Odoo 19.0 addon.
+# The logic lives in devtools/dev.sh; see README ("Two commands").
+#
+#   make demo                 private PostgreSQL (or PG* server) + database hsp_demo with demo
+#                             data, served on http://127.0.0.1:8069, demo logins printed
+#   make test                 the authority: deps, lint, fresh database, all addon tests,
+#                             clean-log check; ends with "N passed, N failed"
+#   make lint                 ruff check + ruff format --check + pylint-odoo (OCA mandatory)
+#   make pytest DB=hsp_demo   quick loop: pytest-odoo against an installed database
+#                             (extra args: PYTEST_ARGS="-k name --odoo-http")
+#   make stop / make clean    stop the private cluster / also delete .build/
+
+SHELL := /bin/bash
+DEV := bash devtools/dev.sh
+DB ?= hsp_demo
+PYTEST_ARGS ?=
+
+.PHONY: demo test lint pytest deps stop clean
+
+demo:
+	@$(DEV) demo
+
+test:
+	@$(DEV) test
+
+lint:
+	@$(DEV) lint
+
+pytest:
+	@$(DEV) pytest $(DB) $(PYTEST_ARGS)
+
+deps:
+	@$(DEV) deps
+
+stop:
+	@$(DEV) stop
+
+clean:
+	@$(DEV) clean
