@@ -18,7 +18,6 @@ class CalendarEvent(models.Model):
 
     performance_review_id = fields.Many2one(
         "hr.performance.review",
-        string="Performance Review",
         index="btree_not_null",
         ondelete="set null",
         copy=False,

@@ -87,7 +87,7 @@ class HrPerformanceDeadline(models.Model):
     day_kind = fields.Selection(
         [("working", "working days"), ("school", "school days")], readonly=True
     )
-    rule = fields.Char(compute="_compute_rule", string="Rule")
+    rule = fields.Char(compute="_compute_rule")
     date_due = fields.Date(string="Due", required=True, index=True, readonly=True)
     date_done = fields.Date(string="Done On", readonly=True)
     status = fields.Selection(STATUSES, compute="_compute_status", search="_search_status")

@@ -361,7 +361,7 @@ class HrPerformanceJobGroup(models.Model):
         ``cycle_prepare_days`` before the current one ends, and launch on their first day
         the cycles of the groups set to launch automatically."""
         today = fields.Date.context_today(self)
-        groups = self.search([])
+        groups = self.search([("active", "=", True)])
         for index, group in enumerate(groups, start=1):
             group._prepare_upcoming_cycles(today)
             if group.cycle_auto_launch:

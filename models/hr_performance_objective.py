@@ -49,9 +49,9 @@ class HrPerformanceObjective(models.Model):
     )
     success_criteria = fields.Text(string="Success Criteria and Measures")
     milestones = fields.Text()
-    actions = fields.Text(string="Actions")
+    actions = fields.Text()
     target_date = fields.Date(string="By When", tracking=True)
-    support_needed = fields.Text(string="Support Needed")
+    support_needed = fields.Text()
     agreement = fields.Selection(
         [("agreed", "Agreed"), ("determined", "Determined by the reviewer")],
         required=True,

@@ -13,11 +13,7 @@ class HrPerformanceReviewerChange(models.Model):
     )
     company_id = fields.Many2one(related="review_id.company_id", store=True)
     old_reviewer_id = fields.Many2one("hr.employee", string="Previous Reviewer", readonly=True)
-    new_reviewer_id = fields.Many2one(
-        "hr.employee", string="New Reviewer", required=True, readonly=True
-    )
+    new_reviewer_id = fields.Many2one("hr.employee", required=True, readonly=True)
     reason = fields.Text(required=True, readonly=True)
-    changed_by_id = fields.Many2one(
-        "res.users", default=lambda self: self.env.user, readonly=True, string="Changed By"
-    )
+    changed_by_id = fields.Many2one("res.users", default=lambda self: self.env.user, readonly=True)
     create_date = fields.Datetime(string="Changed On", readonly=True)

@@ -15,7 +15,6 @@ class HrPerformanceReviewReassign(models.TransientModel):
     company_id = fields.Many2one(related="review_id.company_id")
     new_reviewer_id = fields.Many2one(
         "hr.employee",
-        string="New Reviewer",
         required=True,
         domain="[('id', '!=', employee_id), ('company_id', 'in', (company_id, False))]",
     )
