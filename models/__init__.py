@@ -5,6 +5,7 @@ from . import hr_performance_job_group
 from . import hr_performance_sip_priority
 from . import hr_performance_cycle
 from . import hr_performance_cycle_exclusion
+from . import hr_performance_confidential_mixin
 from . import hr_performance_review
 from . import hr_performance_reviewer_change
 from . import hr_performance_objective
@@ -12,3 +13,10 @@ from . import hr_performance_group_objective
 from . import hr_performance_employee_mixin
 from . import hr_employee
 from . import hr_employee_public
+from . import hr_performance_access_grant
+from . import hr_performance_access_log
+from . import hr_performance_pay_eligibility
+from . import hr_performance_cpd_report
+from . import mail_activity
+from . import mail_followers
+from . import ir_actions_report
