@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -47,17 +49,29 @@ class HrPerformanceAccessLog(models.Model):
 
     @api.model
     def _create_entries(self, vals_list):
-        """Append entries, once per user, record and kind of access in a transaction (a PDF
-        renders its HTML first; a form may be read twice while it opens)."""
+        """Append entries on behalf of the reader. The same user opening, exporting or
+        printing the same record again within a minute counts once (a PDF renders its HTML
+        first; a form may be read twice while it opens)."""
         if not vals_list:
-            return self
+            return
+        if self.env.cr.readonly:
+            # A read-only request (e.g. the direct PDF route served by a replica): record the
+            # access in its own transaction on the primary database. Forms and exports run
+            # in read/write requests (see the confidential mixin).
+            with self.env.registry.cursor() as cr:
+                self.with_env(self.env(cr=cr))._insert_entries(vals_list)
+            return
+        self._insert_entries(vals_list)
+
+    @api.model
+    def _insert_entries(self, vals_list):
         self.flush_model()
         rows = self.env.execute_query(
             SQL(
                 """SELECT user_id, res_model, res_id, access_type FROM hr_performance_access_log
-                    WHERE user_id IN %s AND create_date = %s""",
+                    WHERE user_id IN %s AND create_date >= %s""",
                 tuple({vals["user_id"] for vals in vals_list}),
-                self.env.cr.now(),
+                self.env.cr.now() - timedelta(minutes=1),
             )
         )
         existing = set(rows)
@@ -73,4 +87,3 @@ class HrPerformanceAccessLog(models.Model):
         # Creating them filled the reviews' cached log lines as superuser: drop them, so
         # that the form being read shows the reader only the lines their rights allow.
         entries.review_id.invalidate_recordset(["access_log_ids"])
-        return entries.sudo(False)

@@ -85,6 +85,13 @@ class HrPerformanceConfidentialMixin(models.AbstractModel):
         if vals_list:
             log_model._create_entries(vals_list)
 
+    def web_read(self, specification):
+        return super().web_read(specification)
+
+    # Opening a confidential record writes the access log: the web client's calls to these
+    # methods must run in a read/write transaction (see web's _call_kw_readonly).
+    web_read._readonly = False
+
     def read(self, fields=None, load="_classic_read"):
         result = super().read(fields, load=load)
         if not _ACCESS_LOG_MUTED.get() and not self.env.su:
@@ -92,6 +99,8 @@ class HrPerformanceConfidentialMixin(models.AbstractModel):
             if requested & self._get_access_log_fields():
                 self._log_performance_access("open")
         return result
+
+    read._readonly = False
 
     @api.model
     @api.readonly
@@ -170,6 +179,12 @@ class HrPerformanceConfidentialMixin(models.AbstractModel):
         if partner_ids and not self.env.su:
             self._raise_if_partners_cannot_read(list(partner_ids))
         return super().message_post(**kwargs)
+
+    def message_notify(self, **kwargs):
+        partner_ids = kwargs.get("partner_ids")
+        if partner_ids and self and not self.env.su:
+            self._raise_if_partners_cannot_read(list(partner_ids))
+        return super().message_notify(**kwargs)
 
     def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
         recipients = super()._notify_get_recipients(message, msg_vals=msg_vals, **kwargs)

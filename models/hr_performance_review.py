@@ -328,7 +328,10 @@ class HrPerformanceReview(models.Model):
         for review in self:
             review.access_overview = self.env["ir.qweb"]._render(
                 "hr_school_performance.hr_performance_review_access_overview",
-                {"review": review, "holders": review._get_access_holders()},
+                {
+                    "reviewee": review.sudo().employee_id.name,
+                    "holders": review._get_access_holders(),
+                },
             )
 
     def _compute_objective_count(self):

@@ -265,6 +265,10 @@ class TestLeakPaths(HrSchoolPerformanceSecurityCase):
             self.as_role(REVIEWER, self.review).message_post(
                 body="FYI", partner_ids=colleague.ids, message_type="comment"
             )
+        with self.assertRefused(UserError, "cannot see"):
+            self.as_role(HEAD_A, self.review).message_notify(
+                body="Direct notification", partner_ids=colleague.ids
+            )
         outsider = self.env["res.partner"].create({"name": "Outside", "email": "out@example.com"})
         with self.assertRefused(UserError, "cannot see"):
             self.as_role(HEAD_A, self.review).message_subscribe(partner_ids=outsider.ids)
@@ -366,6 +370,68 @@ class TestLeakPaths(HrSchoolPerformanceSecurityCase):
         self.assertFalse(self.as_role(COLLEAGUE, self.group_objective).objective_ids)
         self.assertFalse(self.as_role(COLLEAGUE, self.group_objective).review_ids)
         self.assertEqual(self.as_role(REVIEWER, self.group_objective).review_ids, self.review)
+
+    def _form_spec(self, records):
+        fields_info = records.get_views([(False, "form")])["models"][records._name]["fields"]
+        spec = {}
+        for name in fields_info:
+            field = records._fields[name]
+            relational = field.type in ("many2one", "one2many", "many2many")
+            spec[name] = {"fields": {"display_name": {}}} if relational else {}
+        return spec
+
+    def test_forms_open_for_every_reader(self):
+        """Every field of the review and objective forms loads for each role that may read
+        them — what they may not see of related records is filtered, not an error."""
+        for role in (REVIEWEE, REVIEWER, GRANTEE, HEAD_A, HR_TRUST):
+            for records in (self.review, self.review_done, self.objective):
+                if role == GRANTEE and records == self.review_done:
+                    continue
+                with self.subTest(role=role, model=records._name, record=records.id):
+                    as_role = self.as_role(role, records)
+                    values = as_role.web_read(self._form_spec(as_role))[0]
+                    self.assertEqual(values["id"], records.id)
+                    if records._name == "hr.performance.review" and role in (REVIEWER, GRANTEE):
+                        self.assertEqual(values["access_log_ids"], [])
+
+    def test_computed_copies_follow_the_reader(self):
+        """Counts and lists computed on readable records (cycles, employees, group
+        objectives) use the reader's rights; no stored copy of review content sits on a
+        record an outsider can read."""
+        cycle = self.cycle_a_previous
+        for role in (COLLEAGUE, PAYROLL, CPD_LEADER, OBSERVER, GOVERNOR):
+            with self.subTest(role=role):
+                as_role = self.as_role(role, cycle)
+                self.assertEqual((as_role.review_count, as_role.review_done_count), (0, 0))
+                self.assertFalse(as_role.review_ids)
+        as_hr = self.as_role(HR_TRUST, cycle)
+        self.assertEqual((as_hr.review_count, as_hr.review_done_count), (1, 1))
+        # Stored fields copied from the review live only on records guarded like the review.
+        review_copies = {
+            model: [
+                name
+                for name, field in self.env[model]._fields.items()
+                if field.store and (field.related or "").startswith("review_id.")
+            ]
+            for model in (
+                "hr.performance.objective",
+                "hr.performance.access.grant",
+                "hr.performance.access.log",
+                "hr.performance.reviewer.change",
+            )
+        }
+        self.assertIn("employee_id", review_copies["hr.performance.objective"])
+        for model, names in review_copies.items():
+            records = self.env[model].search([])
+            for role in OUTSIDERS:
+                with self.subTest(model=model, role=role):
+                    Model = self.as_role(role, self.env[model])
+                    for name in names:
+                        for record in records:
+                            value = self._condition_value(record, name)
+                            self.assertFalse(
+                                Model.search_count([("id", "=", record.id), (name, "=", value)])
+                            )
 
     def test_reviewer_access_period(self):
         """The reviewer reads a completed review for the school's period after completion
