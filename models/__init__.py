@@ -20,3 +20,4 @@ from . import hr_performance_cpd_report
 from . import mail_activity
 from . import mail_followers
 from . import ir_actions_report
+from . import ir_attachment

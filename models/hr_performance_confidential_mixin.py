@@ -40,7 +40,7 @@ class HrPerformanceConfidentialMixin(models.AbstractModel):
 
     _name = "hr.performance.confidential.mixin"
     _description = "Confidential Performance Record"
-    _inherit = ["mail.thread"]
+    _inherit = "mail.thread"
 
     # Marks the model for the followers rule and the activity checks.
     _performance_confidential = True
@@ -101,6 +101,25 @@ class HrPerformanceConfidentialMixin(models.AbstractModel):
         return result
 
     read._readonly = False
+
+    @api.model
+    def search_read(
+        self, domain=None, fields=None, offset=0, limit=None, order=None, **read_kwargs
+    ):
+        result = super().search_read(
+            domain=domain, fields=fields, offset=offset, limit=limit, order=order, **read_kwargs
+        )
+        requested = set(fields) if fields else set(self._fields)
+        if (
+            result
+            and not _ACCESS_LOG_MUTED.get()
+            and not self.env.su
+            and requested & self._get_access_log_fields()
+        ):
+            self.browse([values["id"] for values in result])._log_performance_access("open")
+        return result
+
+    search_read._readonly = False
 
     @api.model
     @api.readonly

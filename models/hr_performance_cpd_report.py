@@ -12,6 +12,16 @@ class HrPerformanceCpdReport(models.Model):
     _auto = False
     _order = "cycle_id desc, employee_id"
     _rec_name = "employee_id"
+    _depends = {
+        "hr.performance.review": [
+            "employee_id",
+            "company_id",
+            "cycle_id",
+            "training_needs",
+            "training_actions",
+            "state",
+        ],
+    }
 
     employee_id = fields.Many2one("hr.employee", string="Member of Staff", readonly=True)
     job_title = fields.Char(related="employee_id.job_title", string="Job Title")

@@ -13,6 +13,23 @@ class HrPerformancePayEligibility(models.Model):
     _auto = False
     _order = "date_completed desc, employee_id"
     _rec_name = "employee_id"
+    _depends = {
+        "hr.performance.review": [
+            "employee_id",
+            "company_id",
+            "cycle_id",
+            "job_group_id",
+            "date_start",
+            "date_end",
+            "date_completed",
+            "outcome_level_id",
+            "pay_progression_eligible",
+            "pay_criteria_met",
+            "current_pay_level",
+            "recommended_pay_level",
+            "state",
+        ],
+    }
 
     employee_id = fields.Many2one("hr.employee", string="Member of Staff", readonly=True)
     company_id = fields.Many2one("res.company", string="School", readonly=True)

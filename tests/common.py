@@ -2,7 +2,6 @@ from contextlib import closing, contextmanager
 from datetime import date, datetime
 
 from freezegun import freeze_time
-
 from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, new_test_user
 

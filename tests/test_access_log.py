@@ -82,6 +82,14 @@ class TestAccessLog(HrSchoolPerformanceSecurityCase):
         )
         self.assertEqual(exports.review_id, self.review | self.review_done)
 
+    def test_api_reads_are_logged(self):
+        """A script reading statement content through the API leaves a trace too."""
+        Review = self.as_role(HR_TRUST, self.env["hr.performance.review"])
+        Review.search_read([("id", "=", self.review.id)], ["final_assessment"])
+        self.assertEqual(self._log(HR_TRUST).access_type, "open")
+        Review.search_read([], ["state", "employee_id"])
+        self.assertFalse(self._log(HR_TRUST).filtered(lambda e: e.review_id == self.review_done))
+
     def test_print_is_logged(self):
         view = self.env["ir.ui.view"].create(
             {

@@ -207,3 +207,41 @@ class TestFieldWriteRights(HrSchoolPerformanceSecurityCase):
         self.assertEqual(review.reviewer_id, self.employees[HR_TRUST])
         self.assertFalse(review.outcome_level_id)
         self.assertFalse(review.reviewer_change_ids)
+
+    def test_workflow_by_roles(self):
+        """The whole cycle run by the people the policies name, with the field rights in
+        force: HR launches, the headteacher appoints, the reviewer moves the review on, the
+        reviewee writes their part — and the reviewee cannot move it on."""
+        cycle = self.cycle_a_draft
+        reviews = self.as_role(HR_TRUST, cycle).action_launch()
+        review = reviews.filtered(lambda r: r.employee_id == self.employees[REVIEWEE])
+        self.assertEqual(review.state, "planning")
+        self.as_role(HEAD_A, review).write({"reviewer_id": self.employees[REVIEWER].id})
+        as_reviewee = self.as_role(REVIEWEE, review)
+        as_reviewee.write({"self_evaluation": "<p>My year.</p>", "pre_successes": "Phonics"})
+        as_reviewer = self.as_role(REVIEWER, review)
+        as_reviewer.write({"meeting_date": datetime(2026, 9, 20, 9, 0)})
+        self.as_role(REVIEWER, self.env["hr.performance.objective"]).create(
+            {"review_id": review.id, "name": "Lead the reading club"}
+        )
+        with self.assertRaises(AccessError):
+            self.as_role(REVIEWEE, self.env["hr.performance.objective"]).create(
+                {"review_id": review.id, "name": "Self-set objective"}
+            )
+        with self.assertRaises(AccessError):
+            self.as_role(REVIEWEE, review).action_agree_objectives()
+        self.as_role(REVIEWER, review).action_agree_objectives()
+        self.as_role(REVIEWER, review).action_start_monitoring()
+        self.as_role(REVIEWEE, review.objective_ids).write({"midyear_progress": "On track"})
+        self.as_role(REVIEWER, review).action_start_final_review()
+        self.as_role(REVIEWER, review.objective_ids).write(
+            {"assessment_level_id": self.level_exceeded.id}
+        )
+        self.as_role(REVIEWER, review).write({"outcome_level_id": self.level_exceeded.id})
+        self.as_role(REVIEWEE, review).write({"reviewee_comment": "A fair summary."})
+        with self.assertRaises(AccessError):
+            self.as_role(REVIEWEE, review).action_complete()
+        self.as_role(REVIEWER, review).action_complete()
+        self.assertEqual(review.state, "completed")
+        self.assertEqual(str(review.reviewer_access_until), "2026-07-14")
+        self.assertTrue(self.env["hr.performance.pay.eligibility"].browse(review.id).exists())

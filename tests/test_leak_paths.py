@@ -1,7 +1,6 @@
 import base64
 
 from freezegun import freeze_time
-
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -198,6 +197,18 @@ class TestLeakPaths(HrSchoolPerformanceSecurityCase):
         for role in (REVIEWEE, REVIEWER, GRANTEE, HEAD_A, HR_TRUST):
             with self.subTest(role=role):
                 self.assertEqual(self.as_role(role, attachment).raw, b"%PDF-1.4 statement")
+        with self.assertRefused(ValidationError, "cannot be made public"):
+            self.as_role(REVIEWER, attachment).write({"public": True})
+        with self.assertRefused(ValidationError, "cannot be made public"):
+            self.as_role(REVIEWER, self.env["ir.attachment"]).create(
+                {
+                    "name": "public.pdf",
+                    "res_model": "hr.performance.objective",
+                    "res_id": self.objective.id,
+                    "public": True,
+                    "raw": b"x",
+                }
+            )
         self.assertFalse(
             self.env["ir.attachment"].search([("res_model", "=", "hr.employee")]),
             "Nothing of performance management is ever attached to the employee record",
