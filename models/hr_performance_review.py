@@ -812,8 +812,8 @@ class HrPerformanceReview(models.Model):
         if not self.env.su and self.env.user in self.employee_user_id:
             raise AccessError(
                 self.env._(
-                    "You cannot change the reviewer of your own review: ask in writing, with "
-                    "your reasons, to another headteacher or HR."
+                    "You cannot change the reviewer of your own review: ask another "
+                    "headteacher or HR in writing, giving your reasons."
                 )
             )
         if not (reason or "").strip():
