@@ -245,6 +245,8 @@ class HrPerformanceDeadline(models.Model):
             )
         ):
             raise AccessError(self.env._("Only the headteacher or HR can waive a deadline."))
+        # ...of the schools they may read (record rules).
+        self.check_access("read")
         reason = (reason or "").strip()
         if not reason:
             raise UserError(self.env._("Give the reason for waiving the deadline."))

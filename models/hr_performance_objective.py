@@ -1,7 +1,13 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 OPEN_STATES = ("planning", "agreed", "in_progress")
+# What the reviewee writes on their own objectives, and when; the rest is agreed at the
+# meeting and recorded by the reviewer.
+REVIEWEE_WRITABLE = {
+    "midyear_progress": ("agreed", "in_progress"),
+    "disagreement_note": ("planning", "agreed", "in_progress", "final_review"),
+}
 
 
 class HrPerformanceObjective(models.Model):
@@ -9,7 +15,7 @@ class HrPerformanceObjective(models.Model):
 
     _name = "hr.performance.objective"
     _description = "Performance Objective"
-    _inherit = ["mail.thread"]
+    _inherit = ["hr.performance.confidential.mixin", "mail.thread"]
     _order = "review_id, sequence, id"
     _check_company_auto = True
 
@@ -150,6 +156,7 @@ class HrPerformanceObjective(models.Model):
         )
 
     def write(self, vals):
+        self._check_field_write_rights(vals)
         locked = self.filtered(lambda o: o.review_id.state in ("completed", "cancelled"))
         if locked:
             raise UserError(
@@ -168,6 +175,44 @@ class HrPerformanceObjective(models.Model):
                     "Objectives under way cannot be deleted; amend them at a revision meeting."
                 )
             )
+
+    def _check_field_write_rights(self, vals):
+        """The reviewee writes only their mid-year progress and disagreement; the reviewer
+        cannot move an objective to another review. Record rules decide the rest."""
+        if self.env.su:
+            return
+        user = self.env.user
+        is_headteacher = self.env["hr.performance.review"]._is_headteacher()
+        written = set(vals)
+        for objective in self:
+            review = objective.review_id
+            if is_headteacher and review.employee_user_id != user:
+                continue
+            if review.employee_user_id == user:
+                allowed = {f for f, states in REVIEWEE_WRITABLE.items() if review.state in states}
+                refused = written - allowed
+                if refused:
+                    raise AccessError(
+                        self.env._(
+                            "On your own objectives you can only write your mid-year progress "
+                            "and your disagreement; you cannot change %(fields)s on "
+                            "“%(objective)s”.",
+                            fields=", ".join(
+                                f"“{self._fields[name]._description_string(self.env)}”"
+                                for name in sorted(refused)
+                            ),
+                            objective=objective.name,
+                        )
+                    )
+            elif review.reviewer_user_id == user and "review_id" in written:
+                raise AccessError(
+                    self.env._(
+                        "“%(objective)s” cannot move to another review.", objective=objective.name
+                    )
+                )
+
+    def _get_performance_review(self):
+        return self.review_id
 
     def _prepare_carry_forward_vals(self, review):
         self.ensure_one()

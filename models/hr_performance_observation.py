@@ -17,7 +17,7 @@ class HrPerformanceObservation(models.Model):
 
     _name = "hr.performance.observation"
     _description = "Classroom Observation"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["hr.performance.confidential.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_observation desc, id desc"
     _check_company_auto = True
 
@@ -371,3 +371,6 @@ class HrPerformanceObservation(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
+
+    def _get_performance_review(self):
+        return self.review_id

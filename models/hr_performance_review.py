@@ -49,13 +49,48 @@ DEADLINE_TRIGGERS = frozenset(
     )
 )
 
+# Confidentiality (see readme/CONFIGURE.md). Record rules decide who reads a review; these
+# decide which fields each person may write, since record rules cannot restrict fields.
+CLOSED_STATES = ("completed", "cancelled")
+OPEN_STATES = ("planning", "agreed", "in_progress", "final_review")
+# What the process gives the reviewee to write on their own review, and when.
+REVIEWEE_WRITABLE = {
+    "self_evaluation": ("planning",),
+    "pre_successes": ("planning",),
+    "pre_helping_factors": ("planning",),
+    "pre_hindering_factors": ("planning",),
+    "pre_training_received": ("planning",),
+    "pre_future_areas": ("planning",),
+    "pre_jd_amendments": ("planning",),
+    "pre_career_goals": ("planning",),
+    "chat_likes": ("planning",),
+    "chat_dislikes": ("planning",),
+    "chat_needs": ("planning",),
+    "chat_training": ("planning",),
+    "chat_ideas": ("planning",),
+    "career_now": ("planning",),
+    "career_future": ("planning",),
+    "career_options": ("planning",),
+    "reviewee_comment": OPEN_STATES,
+    "disagreement_note": OPEN_STATES,
+    # When they returned their self-evaluation and comments (the deadlines measure them).
+    "date_self_evaluation": ("planning",),
+    "date_comments": OPEN_STATES,
+}
+# The reviewee's own words: the reviewer records them only for a reviewee without a login.
+REVIEWEE_VOICE = {"self_evaluation", "reviewee_comment"}
+# Who is reviewed, by whom, in which cycle and over which period: the headteacher and HR.
+MANAGEMENT_FIELDS = {"cycle_id", "employee_id", "reviewer_id", "date_start", "date_end"}
+# Written only by the workflow buttons, which check who may act.
+WORKFLOW_FIELDS = {"state", "date_completed"}
+
 
 class HrPerformanceReview(models.Model):
     """One reviewee's performance review in one cycle."""
 
     _name = "hr.performance.review"
     _description = "Performance Review"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["hr.performance.confidential.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_start desc, employee_id"
     _check_company_auto = True
 
@@ -145,6 +180,11 @@ class HrPerformanceReview(models.Model):
     career_actions = fields.Text(string="Career: Actions Agreed")
     # Planning outcomes
     training_needs = fields.Text(string="Training and Development Needs")
+    training_actions = fields.Text(
+        string="Action to Be Taken",
+        help="How the training needs will be met (course, coaching, shadowing...). Needs and "
+        "actions are all the CPD leader receives of the review.",
+    )
     reasonable_adjustments = fields.Text(
         help="Reasonable adjustments agreed for a disability, if any."
     )
@@ -232,6 +272,31 @@ class HrPerformanceReview(models.Model):
         "hr.performance.training.need", "review_id", string="Training Needs"
     )
     training_need_count = fields.Integer(compute="_compute_training_need_count")
+    # Confidentiality
+    reviewer_access_until = fields.Date(
+        compute="_compute_reviewer_access_until",
+        store=True,
+        help="Last day the reviewer reads this completed review (the school's setting). A "
+        "replaced reviewer loses access at once.",
+    )
+    access_grant_ids = fields.One2many(
+        "hr.performance.access.grant", "review_id", string="Access Grants", readonly=True
+    )
+    access_log_ids = fields.One2many("hr.performance.access.log", "review_id", readonly=True)
+    access_overview = fields.Html(
+        string="Who Can See This Review",
+        compute="_compute_access_overview",
+        sanitize=False,
+        help="Everyone who can read this review, and why.",
+    )
+    has_active_grant = fields.Boolean(
+        compute="_compute_has_active_grant",
+        search="_search_has_active_grant",
+        help="The current user reads this review through a running access grant.",
+    )
+    is_own_review = fields.Boolean(compute="_compute_access_flags")
+    can_grant_access = fields.Boolean(compute="_compute_access_flags")
+    can_view_access_log = fields.Boolean(compute="_compute_access_flags")
 
     _check_period = models.Constraint(
         "CHECK(date_end >= date_start)", "A review period must end after it starts."
@@ -303,6 +368,78 @@ class HrPerformanceReview(models.Model):
             review.pay_progression_eligible = bool(
                 review.job_group_id.pay_progression
                 and review.outcome_level_id.pay_progression_eligible
+            )
+
+    @api.depends("state", "date_completed", "company_id.performance_reviewer_access_months")
+    def _compute_reviewer_access_until(self):
+        for review in self:
+            if review.state == "completed" and review.date_completed:
+                months = review.company_id.performance_reviewer_access_months
+                review.reviewer_access_until = fields.Date.add(review.date_completed, months=months)
+            else:
+                # Open: the rule grants access; cancelled: the reviewer has nothing left to do.
+                review.reviewer_access_until = False
+
+    @api.depends_context("uid")
+    def _compute_has_active_grant(self):
+        granted = set(self._granted_review_ids())
+        for review in self:
+            review.has_active_grant = review.id in granted
+
+    def _search_has_active_grant(self, operator, value):
+        # Used by the record rules. A domain on access_grant_ids would make the rule check
+        # read the grants as superuser into the record cache, which the form's own read of
+        # the field then meets unfiltered.
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        positive = (operator == "in") == (True in value)
+        return [("id", "in" if positive else "not in", self._granted_review_ids())]
+
+    @api.model
+    def _granted_review_ids(self):
+        """Ids of the reviews the current user holds a running access grant on."""
+        today = fields.Date.context_today(self)
+        # sudo: the current user's own grants; rules are evaluated as superuser, the uid
+        # stays the user's.
+        grants = (
+            self.env["hr.performance.access.grant"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("user_id", "=", self.env.uid),
+                    ("date_revoked", "=", False),
+                    ("date_from", "<=", today),
+                    "|",
+                    ("date_to", "=", False),
+                    ("date_to", ">=", today),
+                ],
+                ["review_id"],
+            )
+        )
+        return grants.review_id.ids
+
+    @api.depends_context("uid")
+    @api.depends("employee_user_id")
+    def _compute_access_flags(self):
+        user = self.env.user
+        is_headteacher = self._is_headteacher()
+        is_hr = self._is_hr_officer()
+        for review in self:
+            own = review.employee_user_id == user
+            review.is_own_review = own
+            review.can_grant_access = is_headteacher and not own
+            review.can_view_access_log = own or is_hr
+
+    @api.depends_context("uid", "lang")
+    @api.depends("reviewer_id", "state", "reviewer_access_until", "access_grant_ids")
+    def _compute_access_overview(self):
+        for review in self:
+            review.access_overview = self.env["ir.qweb"]._render(
+                "hr_school_performance.hr_performance_review_access_overview",
+                {
+                    "reviewee": review.sudo().employee_id.name,
+                    "holders": review._get_access_holders(),
+                },
             )
 
     def _compute_objective_count(self):
@@ -489,6 +626,7 @@ class HrPerformanceReview(models.Model):
         return reviews
 
     def write(self, vals):
+        self._check_field_write_rights(vals)
         if "reviewer_id" in vals and not self.env.context.get("hsp_reviewer_reassign"):
             changing = self.filtered(
                 lambda r: r.reviewer_id and r.reviewer_id.id != vals["reviewer_id"]
@@ -542,6 +680,170 @@ class HrPerformanceReview(models.Model):
                         review=review.display_name,
                     )
                 )
+
+    def _check_field_write_rights(self, vals):
+        """Refuse the fields the current user's role does not give them on each review.
+        Record rules have already decided which reviews they may write at all."""
+        if self.env.su:
+            return
+        written = set(vals)
+        if written & WORKFLOW_FIELDS:
+            raise AccessError(
+                self.env._(
+                    "The status of a review changes only through its buttons (Objectives Agreed, "
+                    "Start Monitoring, ... Complete), which check who may move it on."
+                )
+            )
+        user = self.env.user
+        is_headteacher = self._is_headteacher()
+        for review in self:
+            if review.employee_user_id == user:
+                allowed = {f for f, states in REVIEWEE_WRITABLE.items() if review.state in states}
+                refused = written - allowed
+                if refused:
+                    raise AccessError(
+                        self.env._(
+                            "On your own review you can only write your self-evaluation, "
+                            "pre-review form, job chat answers, comments and disagreement, while "
+                            "the review is open; you cannot change %(fields)s on %(review)s "
+                            "(%(state)s).",
+                            fields=review._field_labels(refused),
+                            review=review.display_name,
+                            state=dict(self._fields["state"]._description_selection(self.env))[
+                                review.state
+                            ],
+                        )
+                    )
+            elif is_headteacher:
+                continue
+            elif review.reviewer_user_id == user:
+                if review.state in CLOSED_STATES:
+                    raise AccessError(
+                        self.env._(
+                            "%(review)s is closed: ask the headteacher or HR to reopen it before "
+                            "changing it.",
+                            review=review.display_name,
+                        )
+                    )
+                refused = written & MANAGEMENT_FIELDS
+                if review.employee_user_id:
+                    refused |= written & REVIEWEE_VOICE
+                if refused:
+                    raise AccessError(
+                        self.env._(
+                            "As the reviewer of %(review)s you cannot change %(fields)s: the "
+                            "reviewee writes their own words, and the headteacher or HR decide "
+                            "who is reviewed, by whom and over which period.",
+                            review=review.display_name,
+                            fields=review._field_labels(refused),
+                        )
+                    )
+            # Anyone else: the record rules refuse the write without naming the review.
+
+    def _field_labels(self, field_names):
+        return ", ".join(
+            f"“{self._fields[name]._description_string(self.env)}”" for name in sorted(field_names)
+        )
+
+    def _get_access_holders(self):
+        """Everyone who can read this review and why, for the reviewee: a list of dicts
+        with ``who``, ``role``, ``scope``, ``date_from``, ``date_to`` and ``grant``."""
+        self.ensure_one()
+        # sudo: group members and grants are listed for the transparency the policies owe
+        # the reviewee; the names and roles only, never other records.
+        review = self.sudo()
+        company = review.company_id
+        holders = []
+        if review.reviewer_id:
+            holders.append(
+                {
+                    "who": review.reviewer_id.name,
+                    "role": self.env._("Reviewer"),
+                    "scope": self.env._("The whole review, while it is open")
+                    if review.state not in CLOSED_STATES
+                    else self.env._("The whole review"),
+                    "date_from": False,
+                    "date_to": review.reviewer_access_until
+                    if review.state == "completed"
+                    else False,
+                    "grant": False,
+                }
+            )
+
+        def members(xmlid):
+            group = self.env.ref(xmlid).sudo()
+            return group.all_user_ids.filtered(
+                lambda u: u.active and not u.share and company in u.company_ids
+            )
+
+        hr_users = members("hr_school_performance.hr_school_performance_group_hr_officer")
+        pay_scope = self.env._(
+            "Only the overall assessment, pay eligibility and recommendation, once completed"
+        )
+        partial = [
+            (
+                "hr_school_performance.hr_school_performance_group_headteacher",
+                self.env._("Headteacher"),
+                self.env._("Every review of the school"),
+            ),
+            (
+                "hr_school_performance.hr_school_performance_group_hr_officer",
+                self.env._("HR"),
+                self.env._("Every review of the schools they work for"),
+            ),
+            (
+                "hr_school_performance.hr_school_performance_group_payroll",
+                self.env._("Payroll"),
+                pay_scope,
+            ),
+            (
+                "hr_school_performance.hr_school_performance_group_governor",
+                self.env._("Governor / pay committee"),
+                pay_scope,
+            ),
+            (
+                "hr_school_performance.hr_school_performance_group_cpd_leader",
+                self.env._("CPD leader"),
+                self.env._("Only the training needs and the actions agreed"),
+            ),
+        ]
+        for xmlid, role, scope in partial:
+            users = members(xmlid)
+            if xmlid.endswith("_headteacher"):
+                users -= hr_users
+            users -= review.employee_user_id
+            holders.extend(
+                {
+                    "who": user.name,
+                    "role": role,
+                    "scope": scope,
+                    "date_from": False,
+                    "date_to": False,
+                    "grant": False,
+                }
+                for user in users.sorted("name")
+            )
+        # Searched rather than read through access_grant_ids: a superuser read of the
+        # one2many would fill the cache the user's own read of the field then meets.
+        grants = (
+            self.env["hr.performance.access.grant"]
+            .sudo()
+            .search([("review_id", "=", self.id)], order="date_from, id")
+        )
+        for grant in grants:
+            holders.append(
+                {
+                    "who": grant.user_id.name,
+                    "role": dict(grant._fields["purpose"]._description_selection(self.env))[
+                        grant.purpose
+                    ],
+                    "scope": grant.note or self.env._("The whole review"),
+                    "date_from": grant.date_from,
+                    "date_to": grant.date_to,
+                    "grant": grant,
+                }
+            )
+        return holders
 
     def _check_can_assign_reviewer(self):
         if not (self.env.su or self._is_headteacher()):
@@ -642,7 +944,9 @@ class HrPerformanceReview(models.Model):
 
     def _transition(self, state, extra=None):
         labels = dict(self._fields["state"]._description_selection(self.env))
-        self.write(dict(extra or {}, state=state))
+        # sudo: the workflow fields are refused to direct writes; each action_* checked the
+        # caller's right to act (_check_can_manage) and the review's state before this.
+        self.sudo().write(dict(extra or {}, state=state))
         self._schedule_next_activity()
         for review in self:
             review.message_post(
@@ -732,6 +1036,13 @@ class HrPerformanceReview(models.Model):
         """Replace the reviewer, record who changed it and why, and hand the open activities
         over. The review keeps its state: the cycle does not restart."""
         self._check_can_assign_reviewer()
+        if not self.env.su and self.env.user in self.employee_user_id:
+            raise AccessError(
+                self.env._(
+                    "You cannot change the reviewer of your own review: ask another "
+                    "headteacher or HR in writing, giving your reasons."
+                )
+            )
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for changing the reviewer."))
         for review in self:
@@ -769,6 +1080,8 @@ class HrPerformanceReview(models.Model):
             ]
         )
         self.with_context(hsp_reviewer_reassign=True).write({"reviewer_id": new_reviewer.id})
+        # The replaced reviewer loses access: they no longer follow the review either.
+        self._unsubscribe_followers_without_access()
 
     def _carry_forward_objectives(self):
         """Copy into each new review the objectives of the same reviewee's previous review
@@ -803,6 +1116,27 @@ class HrPerformanceReview(models.Model):
             "target": "new",
             "context": {"default_review_id": self.id},
         }
+
+    def action_grant_access(self):
+        self.ensure_one()
+        if not self.can_grant_access:
+            raise AccessError(
+                self.env._(
+                    "Only the headteacher or HR can grant access to a review, and not to their "
+                    "own review."
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Grant Access to %(review)s", review=self.display_name),
+            "res_model": "hr.performance.access.grant",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_review_id": self.id},
+        }
+
+    def _get_performance_review(self):
+        return self
 
     def action_view_objectives(self):
         self.ensure_one()

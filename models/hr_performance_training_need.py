@@ -1,7 +1,7 @@
 from datetime import date
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 
 NEED_TYPES = [
@@ -183,6 +183,30 @@ class HrPerformanceTrainingNeed(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        needs = super().create(vals_list)
+        needs._check_can_record()
+        return needs
+
+    def _check_can_record(self):
+        """A need is recorded by the reviewee for themselves, or by their reviewer, the
+        headteacher or HR: a colleague cannot attach one to somebody else's review."""
+        if self.env.su or self.env.user.has_group(
+            "hr_school_performance.hr_school_performance_group_headteacher"
+        ):
+            return
+        user = self.env.user
+        for need in self:
+            if user not in (need.employee_user_id, need.reviewer_user_id):
+                raise AccessError(
+                    self.env._(
+                        "Only %(employee)s, their reviewer, the headteacher or HR can record a "
+                        "training need for them.",
+                        employee=need.employee_id.name,
+                    )
+                )
+
     def _check_state(self, allowed, action):
         if any(need.state not in allowed for need in self):
             raise UserError(

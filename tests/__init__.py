@@ -11,3 +11,9 @@ from . import test_observations
 from . import test_training_needs
 from . import test_process_forms
 from . import test_ui_tour
+from . import test_permission_matrix
+from . import test_field_write_rights
+from . import test_leak_paths
+from . import test_access_grant
+from . import test_access_log
+from . import test_http_access

@@ -4,7 +4,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 
 @tagged("post_install", "-at_install")
 class TestUiLaunchTour(HttpCase):
-    """An HR user configures a job group, launches its cycle and opens a review from the
+    """An HR officer configures a job group, launches its cycle and opens a review from the
     employee form, in a real browser."""
 
     @classmethod
@@ -17,7 +17,7 @@ class TestUiLaunchTour(HttpCase):
             name="Tour HR",
             company_id=cls.school.id,
             company_ids=[cls.school.id],
-            groups="hr_school_performance.hr_school_performance_group_hr_manager,hr.group_hr_user",
+            groups="hr_school_performance.hr_school_performance_group_hr_officer",
         )
         Job = cls.env["hr.job"].with_company(cls.school)
         cls.job_playworker = Job.create({"name": "Tour Playworker", "company_id": cls.school.id})

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class HrPerformanceDeadlineWaive(models.TransientModel):
@@ -13,6 +13,14 @@ class HrPerformanceDeadlineWaive(models.TransientModel):
         required=True,
         help="e.g. Not in the moderation sample; the reviewee agreed to shorter notice.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        # The related due date is read as superuser: never show it for a deadline the user
+        # may not read (e.g. a guessed id from another school).
+        wizards.deadline_id.check_access("read")
+        return wizards
 
     def action_confirm(self):
         self.ensure_one()

@@ -25,6 +25,15 @@ class HrPerformanceReviewReassign(models.TransientModel):
     )
     cap_warning = fields.Char(compute="_compute_cap_warning")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        # The related fields above are read as superuser: never show them for a review the
+        # user may not manage (e.g. a guessed id from another school).
+        wizards.review_id._check_can_assign_reviewer()
+        wizards.review_id.check_access("write")
+        return wizards
+
     @api.depends("new_reviewer_id", "review_id")
     def _compute_cap_warning(self):
         for wizard in self:

@@ -1,0 +1,84 @@
+from odoo import api, models
+from odoo.exceptions import ValidationError
+
+
+class MailActivity(models.Model):
+    _inherit = "mail.activity"
+
+    # Core lets a user read every activity assigned to them, even on a record they cannot
+    # read. On confidential performance records (reviews and what belongs to them) that
+    # would show the summary, the note and the record's name to a replaced reviewer or to
+    # someone the activity was wrongly given to: there, reading an activity requires reading
+    # the record, and an activity can only be given to someone who can read the record.
+
+    def _is_performance_confidential(self):
+        self.ensure_one()
+        model = self.res_model
+        return bool(
+            model
+            and model in self.env
+            and getattr(self.env[model], "_performance_confidential", False)
+        )
+
+    @api.constrains("user_id", "res_model", "res_id")
+    def _check_performance_assignee(self):
+        # One access check per (model, assignee), not per activity: a cycle launch assigns
+        # hundreds of activities to a handful of reviewers.
+        groups = {}
+        for activity in self.filtered(lambda a: a.user_id and a.res_id and a.active):
+            if activity._is_performance_confidential():
+                key = (activity.res_model, activity.user_id)
+                groups.setdefault(key, set()).add(activity.res_id)
+        for (model, user), res_ids in groups.items():
+            records = self.env[model].browse(res_ids)
+            readable = (
+                records.with_user(user)
+                .with_context(allowed_company_ids=user.company_ids.ids)
+                ._filtered_access("read")
+            )
+            unreadable = records - records.browse(readable.ids)
+            if unreadable:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s cannot see %(record)s, so they cannot be given an activity on "
+                        "it. Ask the headteacher or HR to grant them access first.",
+                        user=user.name,
+                        record=unreadable[:1].sudo().display_name,
+                    )
+                )
+
+    def _check_access(self, operation):
+        result = super()._check_access(operation)
+        if operation != "read" or self.env.su or not self:
+            return result
+        forbidden = result[0] if result else self.browse()
+        unreadable = (self - forbidden)._performance_unreadable()
+        if not unreadable:
+            return result
+        forbidden |= unreadable
+        return forbidden, lambda: forbidden._make_access_error(operation)
+
+    def _search(self, domain, offset=0, limit=None, order=None, *, bypass_access=False, **kwargs):
+        query = super()._search(domain, offset, limit, order, bypass_access=bypass_access, **kwargs)
+        if self.env.is_superuser() or bypass_access:
+            return query
+        activities = self.browse(query.get_result_ids())
+        unreadable = activities._performance_unreadable()
+        if not unreadable:
+            return query
+        return (activities - unreadable)._as_query(ordered=True)
+
+    def _performance_unreadable(self):
+        """The activities of ``self`` on confidential performance records that the current
+        user cannot read."""
+        unreadable = self.browse()
+        # sudo: the activities' target is read to check the user's access to it.
+        by_model = {}
+        for activity in self.sudo():
+            if activity._is_performance_confidential():
+                by_model.setdefault(activity.res_model, []).append(activity)
+        for model, activities in by_model.items():
+            records = self.env[model].browse({a.res_id for a in activities})
+            readable = set(records._filtered_access("read").ids)
+            unreadable |= self.browse(a.id for a in activities if a.res_id not in readable)
+        return unreadable
