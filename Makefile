@@ -8,6 +8,8 @@
 #   make lint                 ruff check + ruff format --check + pylint-odoo (OCA mandatory)
 #   make pytest DB=hsp_demo   quick loop: pytest-odoo against an installed database
 #                             (extra args: PYTEST_ARGS="-k name --odoo-http")
+#   make bench DB=hsp_demo    benchmark of cycle launch and the deadline cron (rolled back;
+#                             SIZES="10 100 1000")
 #   make stop / make clean    stop the private cluster / also delete .build/
 
 SHELL := /bin/bash
@@ -15,7 +17,7 @@ DEV := bash devtools/dev.sh
 DB ?= hsp_demo
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint pytest deps stop clean
+.PHONY: demo test lint pytest bench deps stop clean
 
 demo:
 	@$(DEV) demo
@@ -28,6 +30,9 @@ lint:
 
 pytest:
 	@$(DEV) pytest $(DB) $(PYTEST_ARGS)
+
+bench:
+	@$(DEV) bench $(DB)
 
 deps:
 	@$(DEV) deps

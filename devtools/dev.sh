@@ -516,6 +516,16 @@ cmd_pytest() {
         --odoo-config "$ODOO_CONF" --odoo-database "$db" "$ADDON_NAME/tests" "$@"
 }
 
+cmd_bench() {
+    local db="${1:-$DEMO_DB}"
+    ensure_db_server
+    write_config
+    db_exists "$db" || die "database $db does not exist (run 'make demo' first, or pass DB=...)"
+    say "benchmark on database $db (everything it creates is rolled back)"
+    "$PYTHON" "$ROOT/devtools/benchmark.py" --config "$ODOO_CONF" --database "$db" \
+        --sizes "${SIZES:-10 100 1000}"
+}
+
 # --------------------------------------------------------------- stop/clean
 
 cmd_stop() {
@@ -541,11 +551,12 @@ main() {
         test) cmd_test "$@" ;;
         lint) cmd_lint "$@" ;;
         pytest) cmd_pytest "$@" ;;
+        bench) cmd_bench "$@" ;;
         deps) ensure_deps ;;
         db) ensure_db_server ;;
         stop) cmd_stop ;;
         clean) cmd_clean ;;
-        *) die "usage: $0 {demo|test|lint|pytest [DB] [pytest args]|deps|db|stop|clean}" ;;
+        *) die "usage: $0 {demo|test|lint|pytest [DB] [pytest args]|bench [DB]|deps|db|stop|clean}" ;;
     esac
 }
 

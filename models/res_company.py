@@ -60,6 +60,23 @@ class ResCompany(models.Model):
         "The maximum number of reviewees per reviewer cannot be negative.",
     )
 
+    @api.constrains("performance_headteacher_id")
+    def _check_performance_headteacher(self):
+        # Overdue deadlines are escalated to this user as activities on the reviews: they
+        # must be able to read every review of the school.
+        group = "hr_school_performance.hr_school_performance_group_headteacher"
+        for company in self:
+            user = company.performance_headteacher_id
+            if user and not user.has_group(group):
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s cannot be the headteacher of %(school)s for performance "
+                        "management: give them the School Performance Headteacher role first.",
+                        user=user.name,
+                        school=company.name,
+                    )
+                )
+
     @api.constrains("performance_activity_lead_days", "performance_reminder_days")
     def _check_performance_reminder_days(self):
         for company in self:

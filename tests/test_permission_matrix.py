@@ -1,5 +1,6 @@
 from datetime import date
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common_security import (
@@ -39,7 +40,9 @@ NOBODY = set()
 EXPECTED = {
     "hr.performance.scale": {R: EVERYONE, W: MANAGER, C: MANAGER, U: MANAGER},
     "hr.performance.scale.level": {R: EVERYONE, W: MANAGER, C: MANAGER, U: MANAGER},
-    "hr.performance.job.group": {R: EVERYONE, W: HR_A, C: HR_A, U: HR_A},
+    # A trust-wide group: HR officers write the groups of the companies they are allowed in,
+    # so only HR with the trust among them (here the HR manager).
+    "hr.performance.job.group": {R: EVERYONE, W: MANAGER, C: MANAGER, U: MANAGER},
     "hr.performance.sip.priority": {
         R: IN_SCHOOL_A,
         W: HEAD_OR_HR_A,
@@ -323,3 +326,23 @@ class TestPermissionMatrix(HrSchoolPerformanceSecurityCase):
             and model.model.startswith("hr.performance.")
         }
         self.assertEqual(models, set(EXPECTED))
+
+    def test_hr_officers_configure_their_schools_job_groups(self):
+        """An HR officer of school B configures school B's job groups, not the trust's."""
+        Group = self.as_role(HR_B, self.env["hr.performance.job.group"])
+        group = Group.create(
+            {
+                "name": "Birchfield site staff",
+                "company_id": self.school_b.id,
+                "job_ids": self.job.ids,
+            }
+        )
+        group.max_objectives = 5
+        self.assertEqual(group.max_objectives, 5)
+        with self.assertRaises(AccessError):
+            Group.create(
+                {"name": "Trust-wide", "company_id": self.trust.id, "job_ids": self.job.ids}
+            )
+        with self.assertRaises(AccessError):
+            self.as_role(HR_B, self.spare_job_group).write({"max_objectives": 1})
+        self.assertNotEqual(self.spare_job_group.max_objectives, 1)

@@ -41,7 +41,7 @@ class TestReviewerChange(SchoolPerformanceCase):
         )
 
     def test_change_reviewer_keeps_the_review_going(self):
-        self.review.state = "in_progress"
+        self.review.sudo().state = "in_progress"  # fixture: skip the workflow buttons
         wizard = self._wizard(self.hr_officer)
         wizard.new_reviewer_id = self.new_reviewer
         wizard.reason = "Maria is on secondment to the trust until July."
@@ -121,7 +121,7 @@ class TestReviewerChange(SchoolPerformanceCase):
         self.assertFalse(wizard.cap_warning)
 
     def test_closed_review_keeps_its_reviewer(self):
-        self.review.state = "completed"
+        self.review.sudo().state = "completed"  # fixture: skip the workflow buttons
         with self.assertRaisesRegex(UserError, "closed"):
             self.review.with_user(self.hr_officer)._reassign_reviewer(self.new_reviewer, "Late")
         self.assertStored(self.review, "reviewer_id", self.manager)
