@@ -29,6 +29,9 @@ class MailActivity(models.Model):
             if activity._is_performance_confidential():
                 key = (activity.res_model, activity.user_id)
                 groups.setdefault(key, set()).add(activity.res_id)
+        # Their allowed companies, in one query whatever the prefetch of the activities.
+        assignees = self.env["res.users"].browse({user.id for __, user in groups})
+        assignees.fetch(["company_ids"])
         for (model, user), res_ids in groups.items():
             records = self.env[model].browse(res_ids)
             readable = (
