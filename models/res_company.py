@@ -59,6 +59,10 @@ class ResCompany(models.Model):
         "CHECK(performance_reviewee_cap >= 0)",
         "The maximum number of reviewees per reviewer cannot be negative.",
     )
+    _check_performance_reviewer_access_months = models.Constraint(
+        "CHECK(performance_reviewer_access_months >= 0)",
+        "The reviewer's access period after completion cannot be negative.",
+    )
 
     @api.constrains("performance_headteacher_id")
     def _check_performance_headteacher(self):
@@ -251,7 +255,3 @@ def _days(first, last):
     while day <= last:
         yield day
         day += timedelta(days=1)
-    _check_performance_reviewer_access_months = models.Constraint(
-        "CHECK(performance_reviewer_access_months >= 0)",
-        "The reviewer's access period after completion cannot be negative.",
-    )
