@@ -2,7 +2,7 @@
     "name": "School Staff Performance Management",
     "summary": "Appraisal cycles, objectives, observations and pay progression "
     "for school support staff in UK schools and academy trusts",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Human Resources/Appraisals",
     "website": "https://github.com/school-performance/hr_school_performance",
     "author": "School Performance Contributors",
@@ -26,6 +26,7 @@
         "security/hr_performance_training_audit_security.xml",
         "data/hr_performance_scale_data.xml",
         "data/mail_activity_type_data.xml",
+        "data/mail_message_subtype_data.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
         "views/hr_performance_scale_views.xml",

@@ -54,6 +54,14 @@ class HrPerformanceCycle(models.Model):
         "hr.performance.cycle.exclusion", "cycle_id", string="Not Launched", readonly=True
     )
     exclusion_count = fields.Integer(compute="_compute_exclusion_count")
+    over_cap_reviewer_ids = fields.Many2many(
+        "hr.employee",
+        string="Reviewers over the Cap",
+        readonly=True,
+        copy=False,
+        help="Reviewers the last launch left with more reviewees than the school's maximum "
+        "per reviewer: appoint other reviewers for some of their reviewees.",
+    )
 
     _check_dates = models.Constraint(
         "CHECK(date_end > date_start)", "A cycle must end after it starts."
@@ -208,6 +216,7 @@ class HrPerformanceCycle(models.Model):
                     reviews=len(reviews.filtered(lambda r, c=cycle: r.cycle_id == c)),
                     excluded=cycle.exclusion_count,
                 )
+                + cycle._over_cap_note()
             )
         return reviews
 
@@ -224,6 +233,7 @@ class HrPerformanceCycle(models.Model):
                 body=self.env._(
                     "%(count)s reviews added for newly eligible staff.", count=len(added)
                 )
+                + cycle._over_cap_note()
             )
         return reviews
 
@@ -306,7 +316,24 @@ class HrPerformanceCycle(models.Model):
         reviews = Review.create(review_vals)
         reviews._carry_forward_objectives()
         reviews._schedule_next_activity()
+        # The launch report: who the launch put over the school's cap (one query).
+        over_cap = reviews._reviewers_over_cap()
+        for cycle in self:
+            reviewers = over_cap.get(cycle.company_id, self.env["hr.employee"])
+            if reviewers or cycle.over_cap_reviewer_ids:
+                cycle.over_cap_reviewer_ids = reviewers
         return reviews
+
+    def _over_cap_note(self):
+        """The sentence of the launch message naming the reviewers over the cap."""
+        self.ensure_one()
+        if not self.over_cap_reviewer_ids:
+            return ""
+        return " " + self.env._(
+            "Over the school's maximum of %(cap)s reviewees per reviewer: %(names)s.",
+            cap=self.company_id.performance_reviewee_cap,
+            names=", ".join(self.over_cap_reviewer_ids.sudo().mapped("name")),
+        )
 
     def _exclusion_vals(self, employee, reason, until=False):
         return {

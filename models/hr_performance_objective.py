@@ -1,13 +1,8 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
+# Objectives can be added until the monitoring period ends.
 OPEN_STATES = ("planning", "agreed", "in_progress")
-# What the reviewee writes on their own objectives, and when; the rest is agreed at the
-# meeting and recorded by the reviewer.
-REVIEWEE_WRITABLE = {
-    "midyear_progress": ("agreed", "in_progress"),
-    "disagreement_note": ("planning", "agreed", "in_progress", "final_review"),
-}
 
 
 class HrPerformanceObjective(models.Model):
@@ -156,7 +151,6 @@ class HrPerformanceObjective(models.Model):
         )
 
     def write(self, vals):
-        self._check_field_write_rights(vals)
         locked = self.filtered(lambda o: o.review_id.state in ("completed", "cancelled"))
         if locked:
             raise UserError(
@@ -176,40 +170,22 @@ class HrPerformanceObjective(models.Model):
                 )
             )
 
-    def _check_field_write_rights(self, vals):
-        """The reviewee writes only their mid-year progress and disagreement; the reviewer
-        cannot move an objective to another review. Record rules decide the rest."""
-        if self.env.su:
-            return
-        user = self.env.user
-        is_headteacher = self.env["hr.performance.review"]._is_headteacher()
-        written = set(vals)
-        for objective in self:
-            review = objective.review_id
-            if is_headteacher and review.employee_user_id != user:
-                continue
-            if review.employee_user_id == user:
-                allowed = {f for f, states in REVIEWEE_WRITABLE.items() if review.state in states}
-                refused = written - allowed
-                if refused:
-                    raise AccessError(
-                        self.env._(
-                            "On your own objectives you can only write your mid-year progress "
-                            "and your disagreement; you cannot change %(fields)s on "
-                            "“%(objective)s”.",
-                            fields=", ".join(
-                                f"“{self._fields[name]._description_string(self.env)}”"
-                                for name in sorted(refused)
-                            ),
-                            objective=objective.name,
-                        )
-                    )
-            elif review.reviewer_user_id == user and "review_id" in written:
-                raise AccessError(
-                    self.env._(
-                        "“%(objective)s” cannot move to another review.", objective=objective.name
-                    )
-                )
+    @api.model
+    def _get_write_rights(self):
+        content = self._rights_content_fields()
+        moving = content - {"review_id"}
+        return {
+            # Agreed at the meeting and recorded by the reviewer; the reviewee writes their
+            # mid-year progress and their disagreement.
+            "reviewee": {
+                "midyear_progress": ("agreed", "in_progress"),
+                "disagreement_note": ("planning", "agreed", "in_progress", "final_review"),
+            },
+            # An objective does not move to another review, except by the headteacher or HR.
+            "reviewer": dict.fromkeys(moving),
+            "headteacher": dict.fromkeys(content),
+            "hr": dict.fromkeys(content),
+        }
 
     def _get_performance_review(self):
         return self.review_id

@@ -1,10 +1,8 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
-# What the reviewee may write on an observation: their comments on the written record.
-REVIEWEE_FIELDS = frozenset({"reviewee_comments"})
 # Changes that move the observation's deadlines.
 DEADLINE_TRIGGERS = frozenset(
     {"date_observation", "date_feedback", "date_record_shared", "observer_id", "state"}
@@ -108,6 +106,11 @@ class HrPerformanceObservation(models.Model):
         string="Reviewee's Comments", help="The reviewee may append comments to the record."
     )
     deadline_ids = fields.One2many("hr.performance.deadline", "observation_id", string="Deadlines")
+    # The buttons: computed by the predicate write() enforces.
+    can_mark_observed = fields.Boolean(compute="_compute_can_transition")
+    can_share_record = fields.Boolean(compute="_compute_can_transition")
+    can_cancel = fields.Boolean(compute="_compute_can_transition")
+    can_reset = fields.Boolean(compute="_compute_can_transition")
 
     _check_duration = models.Constraint(
         "CHECK(duration_hours > 0)", "An observation lasts a positive number of hours."
@@ -168,6 +171,17 @@ class HrPerformanceObservation(models.Model):
                 observed, group.observation_feedback_days, "school"
             )
             observation.date_record_due = calendar.add(observed, group.observation_record_days)
+
+    @api.depends_context("uid")
+    @api.depends("state", "observer_user_id", "reviewer_user_id", "employee_user_id")
+    def _compute_can_transition(self):
+        flags = {
+            "can_mark_observed": "observed",
+            "can_share_record": "shared",
+            "can_cancel": "cancelled",
+            "can_reset": "planned",
+        }
+        self._set_transition_flags(flags)
 
     @api.constrains("duration_hours", "state", "review_id")
     def _check_observation_cap(self):
@@ -266,7 +280,6 @@ class HrPerformanceObservation(models.Model):
     def write(self, vals):
         if "review_id" in vals and any(o.review_id.id != vals["review_id"] for o in self):
             raise UserError(self.env._("An observation cannot move to another review."))
-        self._check_can_write(vals)
         res = super().write(vals)
         if {"date_observation", "date_notified"} & set(vals):
             self._post_short_notice()
@@ -275,28 +288,36 @@ class HrPerformanceObservation(models.Model):
         return res
 
     # ------------------------------------------------------------------
-    # Rights
+    # Rights (hr.performance.confidential.mixin)
     # ------------------------------------------------------------------
-    def _check_can_write(self, vals):
+    def _get_record_roles(self, groups):
+        roles = super()._get_record_roles(groups)
+        if self.observer_user_id and self.observer_user_id == self.env.user:
+            roles.add("observer")
+        return roles
+
+    @api.model
+    def _get_write_rights(self):
         """Reviewer, observer, headteacher and HR edit the observation; the reviewee only
         appends comments to the record."""
-        if self.env.su or self.env.user.has_group(
-            "hr_school_performance.hr_school_performance_group_headteacher"
-        ):
-            return
-        user = self.env.user
-        for observation in self:
-            if user in (observation.reviewer_user_id, observation.observer_user_id):
-                continue
-            if user == observation.employee_user_id and set(vals) <= REVIEWEE_FIELDS:
-                continue
-            raise AccessError(
-                self.env._(
-                    "Only the reviewer, the observer, the headteacher or HR can change "
-                    "%(observation)s; the reviewee may add comments to the record.",
-                    observation=observation.display_name,
-                )
-            )
+        content = dict.fromkeys(self._rights_content_fields())
+        return {
+            "reviewee": {"reviewee_comments": None},
+            "reviewer": content,
+            "observer": content,
+            "headteacher": content,
+            "hr": content,
+        }
+
+    @api.model
+    def _get_state_transitions(self):
+        roles = {"reviewer", "observer", "headteacher", "hr"}
+        return {
+            "observed": {"from": ("planned",), "roles": roles},
+            "shared": {"from": ("observed",), "roles": roles},
+            "cancelled": {"from": ("planned", "observed"), "roles": roles},
+            "planned": {"from": ("cancelled",), "roles": roles},
+        }
 
     # ------------------------------------------------------------------
     # Actions

@@ -1,7 +1,8 @@
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
-from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -49,40 +50,32 @@ DEADLINE_TRIGGERS = frozenset(
     )
 )
 
-# Confidentiality (see readme/CONFIGURE.md). Record rules decide who reads a review; these
-# decide which fields each person may write, since record rules cannot restrict fields.
-CLOSED_STATES = ("completed", "cancelled")
+# Reviews are open until completed or cancelled.
 OPEN_STATES = ("planning", "agreed", "in_progress", "final_review")
-# What the process gives the reviewee to write on their own review, and when.
-REVIEWEE_WRITABLE = {
-    "self_evaluation": ("planning",),
-    "pre_successes": ("planning",),
-    "pre_helping_factors": ("planning",),
-    "pre_hindering_factors": ("planning",),
-    "pre_training_received": ("planning",),
-    "pre_future_areas": ("planning",),
-    "pre_jd_amendments": ("planning",),
-    "pre_career_goals": ("planning",),
-    "chat_likes": ("planning",),
-    "chat_dislikes": ("planning",),
-    "chat_needs": ("planning",),
-    "chat_training": ("planning",),
-    "chat_ideas": ("planning",),
-    "career_now": ("planning",),
-    "career_future": ("planning",),
-    "career_options": ("planning",),
-    "reviewee_comment": OPEN_STATES,
-    "disagreement_note": OPEN_STATES,
-    # When they returned their self-evaluation and comments (the deadlines measure them).
-    "date_self_evaluation": ("planning",),
-    "date_comments": OPEN_STATES,
+# The chatter subtype of each state a review moves into (see _track_subtype).
+STATE_SUBTYPES = {
+    "agreed": "hr_school_performance.mt_review_agreed",
+    "in_progress": "hr_school_performance.mt_review_monitoring",
+    "final_review": "hr_school_performance.mt_review_final_review",
+    "completed": "hr_school_performance.mt_review_completed",
+    "cancelled": "hr_school_performance.mt_review_cancelled",
+    "planning": "hr_school_performance.mt_review_reopened",
 }
-# The reviewee's own words: the reviewer records them only for a reviewee without a login.
-REVIEWEE_VOICE = {"self_evaluation", "reviewee_comment"}
-# Who is reviewed, by whom, in which cycle and over which period: the headteacher and HR.
-MANAGEMENT_FIELDS = {"cycle_id", "employee_id", "reviewer_id", "date_start", "date_end"}
-# Written only by the workflow buttons, which check who may act.
-WORKFLOW_FIELDS = {"state", "date_completed"}
+
+# Set only by hr.performance.reviewer.change.create while it applies the change it records:
+# a context variable, which no RPC caller can set, rather than a context key.
+_REVIEWER_CHANGES = ContextVar("hr_school_performance_reviewer_changes", default=frozenset())
+
+
+@contextmanager
+def _applying_reviewer_changes(pairs):
+    """Within the block, writing ``reviewer_id`` may replace the reviewer of the reviews in
+    ``pairs`` (``(review id, new reviewer id)``), which a reviewer-change record names."""
+    token = _REVIEWER_CHANGES.set(_REVIEWER_CHANGES.get() | frozenset(pairs))
+    try:
+        yield
+    finally:
+        _REVIEWER_CHANGES.reset(token)
 
 
 class HrPerformanceReview(models.Model):
@@ -178,13 +171,7 @@ class HrPerformanceReview(models.Model):
     career_future = fields.Text(string="Career: Where I Want to Be in 5–10 Years")
     career_options = fields.Text(string="Career: Options")
     career_actions = fields.Text(string="Career: Actions Agreed")
-    # Planning outcomes
-    training_needs = fields.Text(string="Training and Development Needs")
-    training_actions = fields.Text(
-        string="Action to Be Taken",
-        help="How the training needs will be met (course, coaching, shadowing...). Needs and "
-        "actions are all the CPD leader receives of the review.",
-    )
+    # Planning outcomes (training needs are hr.performance.training.need records)
     reasonable_adjustments = fields.Text(
         help="Reasonable adjustments agreed for a disability, if any."
     )
@@ -216,9 +203,16 @@ class HrPerformanceReview(models.Model):
         string="Pay Recommendation",
         tracking=True,
     )
+    pay_mismatch_reason = fields.Text(
+        string="Reason for the Pay Recommendation",
+        help="Why the pay recommendation differs from what the overall assessment earns "
+        "(criteria met at a level without pay progression, or the reverse).",
+    )
     current_pay_level = fields.Char()
     recommended_pay_level = fields.Char()
-    date_completed = fields.Date(readonly=True, copy=False)
+    date_completed = fields.Date(
+        compute="_compute_date_completed", store=True, readonly=True, copy=False
+    )
     objective_ids = fields.One2many("hr.performance.objective", "review_id", string="Objectives")
     objective_count = fields.Integer(compute="_compute_objective_count")
     # Year-round process: deadlines, meetings, observations, training needs
@@ -297,12 +291,25 @@ class HrPerformanceReview(models.Model):
     is_own_review = fields.Boolean(compute="_compute_access_flags")
     can_grant_access = fields.Boolean(compute="_compute_access_flags")
     can_view_access_log = fields.Boolean(compute="_compute_access_flags")
+    can_change_reviewer = fields.Boolean(compute="_compute_access_flags")
+    can_add_objectives = fields.Boolean(compute="_compute_access_flags")
+    can_remove_objectives = fields.Boolean(compute="_compute_access_flags")
+    # The buttons of the workflow: computed by the predicate write() enforces.
+    can_agree = fields.Boolean(compute="_compute_can_transition")
+    can_start_monitoring = fields.Boolean(compute="_compute_can_transition")
+    can_start_final_review = fields.Boolean(compute="_compute_can_transition")
+    can_complete = fields.Boolean(compute="_compute_can_transition")
+    can_cancel = fields.Boolean(compute="_compute_can_transition")
+    can_reopen = fields.Boolean(compute="_compute_can_transition")
 
     _check_period = models.Constraint(
         "CHECK(date_end >= date_start)", "A review period must end after it starts."
     )
+    # A cancelled review is kept (six years) and does not stop the headteacher restarting
+    # the cycle for the same member of staff (seed 003, 4.1: after a transfer).
     _unique_employee_cycle = models.UniqueIndex(
-        "(cycle_id, employee_id)", "This member of staff already has a review in this cycle."
+        "(cycle_id, employee_id) WHERE state != 'cancelled'",
+        "This member of staff already has a review in this cycle.",
     )
 
     @api.depends("employee_id.name", "cycle_id.name")
@@ -370,6 +377,15 @@ class HrPerformanceReview(models.Model):
                 and review.outcome_level_id.pay_progression_eligible
             )
 
+    @api.depends("state")
+    def _compute_date_completed(self):
+        today = fields.Date.context_today(self)
+        for review in self:
+            if review.state == "completed":
+                review.date_completed = review.date_completed or today
+            else:
+                review.date_completed = False
+
     @api.depends("state", "date_completed", "company_id.performance_reviewer_access_months")
     def _compute_reviewer_access_until(self):
         for review in self:
@@ -419,16 +435,38 @@ class HrPerformanceReview(models.Model):
         return grants.review_id.ids
 
     @api.depends_context("uid")
-    @api.depends("employee_user_id")
+    @api.depends("employee_user_id", "reviewer_user_id", "state")
     def _compute_access_flags(self):
-        user = self.env.user
-        is_headteacher = self._is_headteacher()
-        is_hr = self._is_hr_officer()
+        roles_by_review = self._get_user_roles()
+        is_hr = self._performance_user_groups()["hr"]
         for review in self:
-            own = review.employee_user_id == user
+            roles = roles_by_review[review.id]
+            own = "reviewee" in roles
+            manages = bool(roles & {"headteacher", "hr"})
+            edits = bool(roles & {"reviewer", "headteacher", "hr"})
             review.is_own_review = own
-            review.can_grant_access = is_headteacher and not own
+            review.can_grant_access = manages
             review.can_view_access_log = own or is_hr
+            review.can_change_reviewer = manages and review.state in OPEN_STATES
+            review.can_add_objectives = edits and review.state in (
+                "planning",
+                "agreed",
+                "in_progress",
+            )
+            review.can_remove_objectives = edits and review.state in ("planning", "agreed")
+
+    @api.depends_context("uid")
+    @api.depends("employee_user_id", "reviewer_user_id", "state")
+    def _compute_can_transition(self):
+        flags = {
+            "can_agree": "agreed",
+            "can_start_monitoring": "in_progress",
+            "can_start_final_review": "final_review",
+            "can_complete": "completed",
+            "can_cancel": "cancelled",
+            "can_reopen": "planning",
+        }
+        self._set_transition_flags(flags)
 
     @api.depends_context("uid", "lang")
     @api.depends("reviewer_id", "state", "reviewer_access_until", "access_grant_ids")
@@ -606,6 +644,29 @@ class HrPerformanceReview(models.Model):
         if warning:
             return {"warning": {"title": self.env._("Reviewer at capacity"), "message": warning}}
 
+    @api.constrains("outcome_level_id", "pay_criteria_met", "pay_mismatch_reason")
+    def _check_pay_recommendation(self):
+        for review in self:
+            if not (review.outcome_level_id and review.pay_criteria_met):
+                continue
+            earns = review.outcome_level_id.pay_progression_eligible
+            if (review.pay_criteria_met == "met") == earns:
+                continue
+            if not (review.pay_mismatch_reason or "").strip():
+                raise ValidationError(
+                    self.env._(
+                        "%(review)s is assessed “%(level)s”, which %(earns)s pay progression, "
+                        "but the pay recommendation is “%(recommendation)s”. Record the reason "
+                        "for the recommendation, or correct it.",
+                        review=review.display_name,
+                        level=review.outcome_level_id.name,
+                        earns=self.env._("earns") if earns else self.env._("does not earn"),
+                        recommendation=dict(
+                            review._fields["pay_criteria_met"]._description_selection(self.env)
+                        )[review.pay_criteria_met],
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         cycles = self.env["hr.performance.cycle"].browse(
@@ -618,6 +679,13 @@ class HrPerformanceReview(models.Model):
                 vals.setdefault("date_end", cycle.date_end)
         if any(cycle.state == "closed" for cycle in cycles):
             raise UserError(self.env._("Reviews cannot be added to a closed cycle."))
+        self._check_one_review_per_cycle(
+            [
+                (vals.get("cycle_id"), vals.get("employee_id"))
+                for vals in vals_list
+                if vals.get("state", "planning") != "cancelled"
+            ]
+        )
         reviews = super(
             HrPerformanceReview,
             self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True),
@@ -625,125 +693,270 @@ class HrPerformanceReview(models.Model):
         reviews._sync_deadlines()
         return reviews
 
-    def write(self, vals):
-        self._check_field_write_rights(vals)
-        if "reviewer_id" in vals and not self.env.context.get("hsp_reviewer_reassign"):
-            changing = self.filtered(
-                lambda r: r.reviewer_id and r.reviewer_id.id != vals["reviewer_id"]
-            )
-            if changing:
-                raise UserError(
-                    self.env._(
-                        "Use “Change Reviewer” to replace the reviewer of %(review)s: the reason "
-                        "is recorded and the cycle carries on.",
-                        review=changing[0].display_name,
-                    )
-                )
-            self._check_can_assign_reviewer()
+    def _check_write_rules(self, vals):
+        # Run by write() after the rights engine (hr.performance.confidential.mixin).
+        result = super()._check_write_rules(vals)
+        if "reviewer_id" in vals:
+            self._check_reviewer_write(vals["reviewer_id"])
         if {"cycle_id", "employee_id"} & set(vals) and any(r.state != "planning" for r in self):
             raise UserError(self.env._("The reviewee and cycle of a started review cannot change."))
+        if vals.get("state") and not self.env.su:
+            self._check_transition_ready(vals["state"])
+        if {"cycle_id", "employee_id", "state"} & set(vals) and vals.get("state") != "cancelled":
+            self._check_one_review_per_cycle(
+                [
+                    (vals.get("cycle_id", r.cycle_id.id), vals.get("employee_id", r.employee_id.id))
+                    for r in self
+                    if vals.get("state", r.state) != "cancelled"
+                ],
+                exclude=self,
+            )
+        return result
+
+    def write(self, vals):
+        # The rights engine (hr.performance.confidential.mixin) checks fields, transitions
+        # and then _check_write_rules().
         result = super().write(vals)
         if "reviewer_id" in vals:
             # Hand the pending activity over to the new reviewer.
             self._schedule_next_activity()
         if DEADLINE_TRIGGERS & set(vals):
             self._sync_deadlines()
+        if "state" in vals and "reviewer_id" not in vals:
+            # Close the done activity and schedule the one owed next.
+            self._schedule_next_activity()
         return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
         if any(review.state not in ("planning", "cancelled") for review in self):
             raise UserError(self.env._("A review under way cannot be deleted: cancel it instead."))
-
-    # ------------------------------------------------------------------
-    # Rights
-    # ------------------------------------------------------------------
-    def _is_hr_officer(self):
-        return self.env.user.has_group(
-            "hr_school_performance.hr_school_performance_group_hr_officer"
-        )
-
-    def _is_headteacher(self):
-        return self.env.user.has_group(
-            "hr_school_performance.hr_school_performance_group_headteacher"
-        )
-
-    def _check_can_manage(self):
-        """The reviewer, the headteacher of the school or HR may move a review on."""
-        if self.env.su or self._is_headteacher():
-            return
-        for review in self:
-            if review.reviewer_user_id != self.env.user:
-                raise AccessError(
-                    self.env._(
-                        "Only the reviewer, the headteacher or HR can move %(review)s on.",
-                        review=review.display_name,
-                    )
-                )
-
-    def _check_field_write_rights(self, vals):
-        """Refuse the fields the current user's role does not give them on each review.
-        Record rules have already decided which reviews they may write at all."""
-        if self.env.su:
-            return
-        written = set(vals)
-        if written & WORKFLOW_FIELDS:
-            raise AccessError(
+        kept = self.filtered(lambda review: review._has_content())
+        if kept:
+            raise UserError(
                 self.env._(
-                    "The status of a review changes only through its buttons (Objectives Agreed, "
-                    "Start Monitoring, ... Complete), which check who may move it on."
+                    "%(review)s has content (objectives, forms, meetings, observations or "
+                    "training needs) and is kept for six years: it cannot be deleted. Cancel "
+                    "it instead.",
+                    review=kept[0].display_name,
                 )
             )
-        user = self.env.user
-        is_headteacher = self._is_headteacher()
-        for review in self:
-            if review.employee_user_id == user:
-                allowed = {f for f, states in REVIEWEE_WRITABLE.items() if review.state in states}
-                refused = written - allowed
-                if refused:
-                    raise AccessError(
-                        self.env._(
-                            "On your own review you can only write your self-evaluation, "
-                            "pre-review form, job chat answers, comments and disagreement, while "
-                            "the review is open; you cannot change %(fields)s on %(review)s "
-                            "(%(state)s).",
-                            fields=review._field_labels(refused),
-                            review=review.display_name,
-                            state=dict(self._fields["state"]._description_selection(self.env))[
-                                review.state
-                            ],
-                        )
-                    )
-            elif is_headteacher:
-                continue
-            elif review.reviewer_user_id == user:
-                if review.state in CLOSED_STATES:
-                    raise AccessError(
-                        self.env._(
-                            "%(review)s is closed: ask the headteacher or HR to reopen it before "
-                            "changing it.",
-                            review=review.display_name,
-                        )
-                    )
-                refused = written & MANAGEMENT_FIELDS
-                if review.employee_user_id:
-                    refused |= written & REVIEWEE_VOICE
-                if refused:
-                    raise AccessError(
-                        self.env._(
-                            "As the reviewer of %(review)s you cannot change %(fields)s: the "
-                            "reviewee writes their own words, and the headteacher or HR decide "
-                            "who is reviewed, by whom and over which period.",
-                            review=review.display_name,
-                            fields=review._field_labels(refused),
-                        )
-                    )
-            # Anyone else: the record rules refuse the write without naming the review.
 
-    def _field_labels(self, field_names):
-        return ", ".join(
-            f"“{self._fields[name]._description_string(self.env)}”" for name in sorted(field_names)
+    def _has_content(self):
+        """Whether anything was recorded on this review beyond who, by whom and when: only
+        an empty review created by mistake may be deleted."""
+        self.ensure_one()
+        # sudo: the related records are counted, not read.
+        review = self.sudo()
+        if (
+            review.objective_ids
+            or review.observation_ids
+            or review.training_need_ids
+            or review.meeting_ids
+            or review.meeting_date
+            or review.reviewer_change_ids
+            or review.access_grant_ids
+        ):
+            return True
+        if any(review[name] for name in EVENT_DATE_FIELDS):
+            return True
+        blank = ("", "<p><br></p>", "<p></p>")
+        return any(
+            str(review[name] or "").strip() not in blank
+            for name, field in review._fields.items()
+            if field.type in ("text", "html") and field.store and not field.compute
         )
+
+    def _check_one_review_per_cycle(self, pairs, exclude=None):
+        """One open or completed review per member of staff and cycle (a cancelled one does
+        not count): refuse a duplicate with a message rather than a database error."""
+        pairs = [(cycle, employee) for cycle, employee in pairs if cycle and employee]
+        if not pairs:
+            return
+        # sudo: the caller may not read the other review; only the clash is reported.
+        existing = self.sudo().search_fetch(
+            [
+                ("cycle_id", "in", [cycle for cycle, __ in pairs]),
+                ("employee_id", "in", [employee for __, employee in pairs]),
+                ("state", "!=", "cancelled"),
+                ("id", "not in", (exclude or self.browse()).ids),
+            ],
+            ["cycle_id", "employee_id"],
+        )
+        taken = {(review.cycle_id.id, review.employee_id.id) for review in existing}
+        for pair in pairs:
+            if pair in taken:
+                cycle, employee = pair
+                raise ValidationError(
+                    self.env._(
+                        "%(employee)s already has a review in %(cycle)s; only a cancelled "
+                        "review can be started again.",
+                        employee=self.env["hr.employee"].browse(employee).sudo().name,
+                        cycle=self.env["hr.performance.cycle"].browse(cycle).sudo().name,
+                    )
+                )
+            taken.add(pair)
+
+    # ------------------------------------------------------------------
+    # Rights (hr.performance.confidential.mixin)
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_write_rights(self):
+        planning = ("planning",)
+        # What the process gives the reviewee to write on their own review, and when.
+        reviewee = dict.fromkeys(
+            (
+                "self_evaluation",
+                "pre_successes",
+                "pre_helping_factors",
+                "pre_hindering_factors",
+                "pre_training_received",
+                "pre_future_areas",
+                "pre_jd_amendments",
+                "pre_career_goals",
+                "chat_likes",
+                "chat_dislikes",
+                "chat_needs",
+                "chat_training",
+                "chat_ideas",
+                "career_now",
+                "career_future",
+                "career_options",
+                # When they returned their self-evaluation (the deadlines measure it).
+                "date_self_evaluation",
+            ),
+            planning,
+        )
+        reviewee.update(
+            dict.fromkeys(("reviewee_comment", "disagreement_note", "date_comments"), OPEN_STATES)
+        )
+        # Their mid-year progress from the review form: the objective's rights decide which
+        # of its fields.
+        reviewee["objective_ids"] = OPEN_STATES
+        # The reviewee's own words: the reviewer records them for a reviewee without a login.
+        voice = ("self_evaluation", "reviewee_comment")
+        # Who is reviewed, by whom, in which cycle and over which period.
+        management = {"cycle_id", "employee_id", "reviewer_id", "date_start", "date_end"}
+        content = self._rights_content_fields()
+        return {
+            "reviewee": reviewee,
+            "reviewee_proxy": dict.fromkeys(voice, OPEN_STATES),
+            "reviewer": dict.fromkeys(content - management - set(voice), OPEN_STATES),
+            # The headteacher and HR correct any field, also of a closed review (moderation).
+            "headteacher": dict.fromkeys(content),
+            "hr": dict.fromkeys(content),
+        }
+
+    @api.model
+    def _get_state_transitions(self):
+        manage = {"reviewer", "headteacher", "hr"}
+        return {
+            "agreed": {"from": ("planning",), "roles": manage},
+            "in_progress": {"from": ("agreed",), "roles": manage},
+            "final_review": {"from": ("in_progress",), "roles": manage},
+            "completed": {"from": ("final_review",), "roles": manage},
+            "cancelled": {"from": OPEN_STATES, "roles": manage},
+            "planning": {"from": ("cancelled",), "roles": {"hr"}},
+        }
+
+    def _check_transition_ready(self, state):
+        """What a review must hold before it moves into ``state``, whoever moves it."""
+        for review in self.filtered(lambda r: r.state != state):
+            if state == "agreed":
+                if not review.reviewer_id:
+                    raise UserError(
+                        self.env._(
+                            "Appoint a reviewer for %(review)s first.", review=review.display_name
+                        )
+                    )
+                if not review.meeting_date:
+                    raise UserError(
+                        self.env._(
+                            "Record the planning meeting of %(review)s first.",
+                            review=review.display_name,
+                        )
+                    )
+                if review.process == "full" and review.max_objectives and not review.objective_ids:
+                    raise UserError(
+                        self.env._(
+                            "Set at least one objective for %(review)s before agreeing them.",
+                            review=review.display_name,
+                        )
+                    )
+            elif state == "completed":
+                if not review.outcome_level_id:
+                    raise UserError(
+                        self.env._(
+                            "Choose the overall assessment of %(review)s first.",
+                            review=review.display_name,
+                        )
+                    )
+                unassessed = review.objective_ids.filtered(lambda o: not o.assessment_level_id)
+                if unassessed:
+                    raise UserError(
+                        self.env._(
+                            "Assess every objective of %(review)s first (missing: %(objective)s).",
+                            review=review.display_name,
+                            objective=unassessed[0].display_name,
+                        )
+                    )
+            elif state == "planning" and review.cycle_id.state != "open":
+                raise UserError(
+                    self.env._("A review can only be reopened while its cycle is open.")
+                )
+
+    def _check_reviewer_write(self, reviewer_id):
+        """A first appointment is a plain write (by the headteacher or HR, see the rights);
+        replacing a reviewer is done only by creating a reviewer-change record."""
+        applying = _REVIEWER_CHANGES.get()
+        changing = self.filtered(
+            lambda r: (
+                r.reviewer_id
+                and r.reviewer_id.id != reviewer_id
+                and (r.id, reviewer_id) not in applying
+            )
+        )
+        if changing:
+            raise UserError(
+                self.env._(
+                    "Use “Change Reviewer” to replace the reviewer of %(review)s: the reason "
+                    "is recorded and the cycle carries on.",
+                    review=changing[0].display_name,
+                )
+            )
+
+    def _check_can_manage(self):
+        """The reviewer, the headteacher of the school or HR may move a review on; never on
+        their own review."""
+        self._check_roles({"reviewer", "headteacher", "hr"})
+
+    def _check_can_assign_reviewer(self):
+        """The headteacher or HR appoint and change reviewers; never on their own review."""
+        self._check_roles({"headteacher", "hr"})
+
+    def _check_roles(self, roles):
+        if self.env.su:
+            return
+        roles_by_review = self._get_user_roles()
+        for review in self:
+            if roles_by_review[review.id] & roles:
+                continue
+            if "reviewee" in roles_by_review[review.id]:
+                raise AccessError(
+                    self.env._(
+                        "%(review)s is your own review: ask %(who)s to act on it (in writing, "
+                        "giving your reasons, to change your reviewer).",
+                        review=review.display_name,
+                        who=self._roles_label(roles - {"reviewer"} or roles),
+                    )
+                )
+            raise AccessError(
+                self.env._(
+                    "Only %(who)s can do this on %(review)s.",
+                    who=self._roles_label(roles),
+                    review=review.display_name,
+                )
+            )
 
     def _get_access_holders(self):
         """Everyone who can read this review and why, for the reviewee: a list of dicts
@@ -760,7 +973,7 @@ class HrPerformanceReview(models.Model):
                     "who": review.reviewer_id.name,
                     "role": self.env._("Reviewer"),
                     "scope": self.env._("The whole review, while it is open")
-                    if review.state not in CLOSED_STATES
+                    if review.state in OPEN_STATES
                     else self.env._("The whole review"),
                     "date_from": False,
                     "date_to": review.reviewer_access_until
@@ -845,114 +1058,32 @@ class HrPerformanceReview(models.Model):
             )
         return holders
 
-    def _check_can_assign_reviewer(self):
-        if not (self.env.su or self._is_headteacher()):
-            raise AccessError(
-                self.env._("Only the headteacher or HR can appoint or change a reviewer.")
-            )
-
     # ------------------------------------------------------------------
-    # Workflow
+    # Workflow: each button writes the state as the user; write() checks the transition.
     # ------------------------------------------------------------------
-    def _check_state(self, allowed, action):
-        wrong = self.filtered(lambda r: r.state not in allowed)
-        if wrong:
-            labels = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                self.env._(
-                    "%(action)s is not possible: %(review)s is “%(state)s”; "
-                    "it must be %(allowed)s.",
-                    action=action,
-                    review=wrong[0].display_name,
-                    state=labels[wrong[0].state],
-                    allowed=self.env._(" or ").join(f"“{labels[s]}”" for s in allowed),
-                )
-            )
-
     def action_agree_objectives(self):
-        self._check_can_manage()
-        self._check_state(["planning"], self.env._("Agreeing the objectives"))
-        for review in self:
-            if not review.reviewer_id:
-                raise UserError(
-                    self.env._(
-                        "Appoint a reviewer for %(review)s first.", review=review.display_name
-                    )
-                )
-            if not review.meeting_date:
-                raise UserError(
-                    self.env._(
-                        "Record the planning meeting of %(review)s first.",
-                        review=review.display_name,
-                    )
-                )
-            if review.process == "full" and review.max_objectives and not review.objective_ids:
-                raise UserError(
-                    self.env._(
-                        "Set at least one objective for %(review)s before agreeing them.",
-                        review=review.display_name,
-                    )
-                )
-        self._transition("agreed")
+        self.write({"state": "agreed"})
 
     def action_start_monitoring(self):
-        self._check_can_manage()
-        self._check_state(["agreed"], self.env._("Starting the monitoring period"))
-        self._transition("in_progress")
+        self.write({"state": "in_progress"})
 
     def action_start_final_review(self):
-        self._check_can_manage()
-        self._check_state(["in_progress"], self.env._("Starting the final review"))
-        self._transition("final_review")
+        self.write({"state": "final_review"})
 
     def action_complete(self):
-        self._check_can_manage()
-        self._check_state(["final_review"], self.env._("Completing the review"))
-        for review in self:
-            if not review.outcome_level_id:
-                raise UserError(
-                    self.env._(
-                        "Choose the overall assessment of %(review)s first.",
-                        review=review.display_name,
-                    )
-                )
-            unassessed = review.objective_ids.filtered(lambda o: not o.assessment_level_id)
-            if unassessed:
-                raise UserError(
-                    self.env._(
-                        "Assess every objective of %(review)s first (missing: %(objective)s).",
-                        review=review.display_name,
-                        objective=unassessed[0].display_name,
-                    )
-                )
-        self._transition("completed", {"date_completed": fields.Date.context_today(self)})
+        self.write({"state": "completed"})
 
     def action_cancel(self):
-        self._check_can_manage()
-        self._check_state(
-            ["planning", "agreed", "in_progress", "final_review"], self.env._("Cancelling")
-        )
-        self._transition("cancelled")
+        self.write({"state": "cancelled"})
 
     def action_reset_to_planning(self):
-        if not self._is_hr_officer():
-            raise AccessError(self.env._("Only HR can reopen a cancelled review."))
-        self._check_state(["cancelled"], self.env._("Reopening"))
-        if any(review.cycle_id.state != "open" for review in self):
-            raise UserError(self.env._("A review can only be reopened while its cycle is open."))
-        self._transition("planning")
+        self.write({"state": "planning"})
 
-    def _transition(self, state, extra=None):
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        # sudo: the workflow fields are refused to direct writes; each action_* checked the
-        # caller's right to act (_check_can_manage) and the review's state before this.
-        self.sudo().write(dict(extra or {}, state=state))
-        self._schedule_next_activity()
-        for review in self:
-            review.message_post(
-                body=Markup("%s") % self.env._("Review moved to “%(state)s”.", state=labels[state]),
-                subtype_xmlid="mail.mt_note",
-            )
+    def _track_subtype(self, init_values):
+        self.ensure_one()
+        if "state" in init_values and self.state in STATE_SUBTYPES:
+            return self.env.ref(STATE_SUBTYPES[self.state])
+        return super()._track_subtype(init_values)
 
     def _schedule_next_activity(self):
         """Close the workflow activities of the reviews in ``self`` and schedule the one owed
@@ -970,7 +1101,7 @@ class HrPerformanceReview(models.Model):
         )
         done.action_feedback(feedback=self.env._("Done: the review moved on."))
         model_id = self.env["ir.model"]._get_id(self._name)
-        hr_user = self.env.user if self._is_hr_officer() else None
+        hr_user = self.env.user if self._performance_user_groups()["hr"] else None
         vals_list = []
         for review in self:
             if review.state not in NEXT_ACTIVITY:
@@ -1032,56 +1163,41 @@ class HrPerformanceReview(models.Model):
             cap=cap,
         )
 
-    def _reassign_reviewer(self, new_reviewer, reason):
-        """Replace the reviewer, record who changed it and why, and hand the open activities
-        over. The review keeps its state: the cycle does not restart."""
-        self._check_can_assign_reviewer()
-        if not self.env.su and self.env.user in self.employee_user_id:
-            raise AccessError(
-                self.env._(
-                    "You cannot change the reviewer of your own review: ask another "
-                    "headteacher or HR in writing, giving your reasons."
-                )
-            )
-        if not (reason or "").strip():
-            raise UserError(self.env._("Give the reason for changing the reviewer."))
-        for review in self:
-            if review.state in ("completed", "cancelled"):
-                raise UserError(
-                    self.env._(
-                        "The reviewer of %(review)s cannot change: the review is closed.",
-                        review=review.display_name,
-                    )
-                )
-            if new_reviewer == review.employee_id:
-                raise ValidationError(
-                    self.env._(
-                        "%(employee)s cannot review themselves: choose another reviewer.",
-                        employee=review.employee_id.name,
-                    )
-                )
-            if new_reviewer == review.reviewer_id:
-                raise UserError(
-                    self.env._(
-                        "%(reviewer)s already reviews %(review)s.",
-                        reviewer=new_reviewer.name,
-                        review=review.display_name,
-                    )
-                )
-        self.env["hr.performance.reviewer.change"].create(
+    def _reviewers_over_cap(self):
+        """``{school: reviewers}``: the reviewers of ``self`` who carry more reviewees than
+        their school's cap in its cycles that are not closed, counted in one query."""
+        capped = self.filtered(lambda r: r.reviewer_id and r.company_id.performance_reviewee_cap)
+        if not capped:
+            return {}
+        # sudo: reviews are counted per reviewer across the school, whoever launched.
+        groups = self.sudo()._read_group(
             [
-                {
-                    "review_id": review.id,
-                    "old_reviewer_id": review.reviewer_id.id,
-                    "new_reviewer_id": new_reviewer.id,
-                    "reason": reason,
-                }
+                ("company_id", "in", capped.company_id.ids),
+                ("cycle_id.state", "!=", "closed"),
+                ("reviewer_id", "in", capped.reviewer_id.ids),
+                ("state", "!=", "cancelled"),
+            ],
+            ["company_id", "reviewer_id"],
+            ["__count"],
+        )
+        result = {}
+        for company, reviewer, count in groups:
+            if count > company.performance_reviewee_cap:
+                result[company] = result.get(company, reviewer.browse()) | reviewer
+        return {
+            company.with_env(self.env): reviewers.with_env(self.env)
+            for company, reviewers in result.items()
+        }
+
+    def _reassign_reviewer(self, new_reviewer, reason):
+        """Replace the reviewer of the reviews in ``self``: creates the reviewer-change
+        records, which check who may do it and apply the change."""
+        return self.env["hr.performance.reviewer.change"].create(
+            [
+                {"review_id": review.id, "new_reviewer_id": new_reviewer.id, "reason": reason}
                 for review in self
             ]
         )
-        self.with_context(hsp_reviewer_reassign=True).write({"reviewer_id": new_reviewer.id})
-        # The replaced reviewer loses access: they no longer follow the review either.
-        self._unsubscribe_followers_without_access()
 
     def _carry_forward_objectives(self):
         """Copy into each new review the objectives of the same reviewee's previous review

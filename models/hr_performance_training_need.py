@@ -33,7 +33,7 @@ class HrPerformanceTrainingNeed(models.Model):
 
     _name = "hr.performance.training.need"
     _description = "Training and Development Need"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["hr.performance.confidential.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_identified desc, id desc"
     _check_company_auto = True
 
@@ -206,6 +206,44 @@ class HrPerformanceTrainingNeed(models.Model):
                         employee=need.employee_id.name,
                     )
                 )
+
+    @api.model
+    def _create_from_review_text(self, rows):
+        """Turn the free text a review used to hold ("Training and Development Needs",
+        "Action to Be Taken") into training needs the CPD leader receives: one need per
+        review. ``rows`` are ``(review id, needs text, actions text)``; blank rows are
+        skipped. Used by the 19.0.1.1.0 migration."""
+        reviews = self.env["hr.performance.review"].browse([row[0] for row in rows])
+        reviews = {review.id: review for review in reviews.exists()}
+        vals_list = []
+        for review_id, needs, actions in rows:
+            review = reviews.get(review_id)
+            needs, actions = (needs or "").strip(), (actions or "").strip()
+            if not review or not (needs or actions):
+                continue
+            name = " ".join(needs.split()) or self.env._("Training need agreed at the review")
+            vals_list.append(
+                {
+                    "name": name,
+                    "need_type": "other",
+                    "review_id": review.id,
+                    "action": actions or False,
+                    "user_id": review.reviewer_user_id.id or False,
+                    "date_identified": review.company_id._performance_local_date(
+                        review.meeting_date
+                    )
+                    or review.date_start,
+                }
+            )
+        return self.create(vals_list)
+
+    @api.model
+    def _get_access_log_fields(self):
+        # The CPD leader works from the needs: reading one is not opening the review.
+        return set()
+
+    def _get_performance_review(self):
+        return self.review_id
 
     def _check_state(self, allowed, action):
         if any(need.state not in allowed for need in self):

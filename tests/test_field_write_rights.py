@@ -1,14 +1,8 @@
 from datetime import date, datetime
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from ..models.hr_performance_review import (
-    MANAGEMENT_FIELDS,
-    REVIEWEE_VOICE,
-    REVIEWEE_WRITABLE,
-    WORKFLOW_FIELDS,
-)
 from .common_security import (
     COLLEAGUE,
     HEAD_A,
@@ -21,6 +15,40 @@ from .common_security import (
 
 # Fields written by other means than a form field (chatter, activities, relations).
 NOT_FORM_FIELDS = {"objective_ids", "reviewer_change_ids", "access_grant_ids", "access_log_ids"}
+
+# The expected rights, written out independently of the engine's hook
+# (hr.performance.review._get_write_rights).
+OPEN_STATES = ("planning", "agreed", "in_progress", "final_review")
+# What the process gives the reviewee to write on their own review, and when.
+REVIEWEE_WRITABLE = {
+    "self_evaluation": ("planning",),
+    "pre_successes": ("planning",),
+    "pre_helping_factors": ("planning",),
+    "pre_hindering_factors": ("planning",),
+    "pre_training_received": ("planning",),
+    "pre_future_areas": ("planning",),
+    "pre_jd_amendments": ("planning",),
+    "pre_career_goals": ("planning",),
+    "chat_likes": ("planning",),
+    "chat_dislikes": ("planning",),
+    "chat_needs": ("planning",),
+    "chat_training": ("planning",),
+    "chat_ideas": ("planning",),
+    "career_now": ("planning",),
+    "career_future": ("planning",),
+    "career_options": ("planning",),
+    "reviewee_comment": OPEN_STATES,
+    "disagreement_note": OPEN_STATES,
+    "date_self_evaluation": ("planning",),
+    "date_comments": OPEN_STATES,
+}
+# The reviewee's own words: the reviewer records them only for a reviewee without a login.
+REVIEWEE_VOICE = {"self_evaluation", "reviewee_comment"}
+# Who is reviewed, by whom, in which cycle and over which period: the headteacher and HR.
+MANAGEMENT_FIELDS = {"cycle_id", "employee_id", "reviewer_id", "date_start", "date_end"}
+# Written by the workflow: the state through its transitions, the completion date by the
+# completion itself.
+WORKFLOW_FIELDS = {"state", "date_completed"}
 
 
 @tagged("post_install", "-at_install")
@@ -93,6 +121,8 @@ class TestFieldWriteRights(HrSchoolPerformanceSecurityCase):
         self.assertIn("self_evaluation", names)
         self.assertEqual(self.review.state, "planning")
         for name in names:
+            if name == "state":
+                continue  # a transition: see test_state_changes_through_the_transitions
             with self.subTest(role=REVIEWEE, field=name):
                 allowed = "planning" in REVIEWEE_WRITABLE.get(name, ())
                 self.assertEqual(self._try_write(REVIEWEE, self.review, name), allowed)
@@ -100,11 +130,27 @@ class TestFieldWriteRights(HrSchoolPerformanceSecurityCase):
                 allowed = name not in MANAGEMENT_FIELDS | REVIEWEE_VOICE | WORKFLOW_FIELDS
                 self.assertEqual(self._try_write(REVIEWER, self.review, name), allowed)
 
-    def test_workflow_fields_only_through_buttons(self):
+    def test_state_changes_through_the_transitions(self):
+        """Nobody writes the completion date; the state moves only as the transitions allow,
+        whether through a button or a direct write (RPC), and with the same checks."""
         for role in (REVIEWEE, REVIEWER, HEAD_A, HR_TRUST):
-            for name in sorted(WORKFLOW_FIELDS):
-                with self.subTest(role=role, field=name):
-                    self.assertFalse(self._try_write(role, self.review, name))
+            with self.subTest(role=role, field="date_completed"):
+                self.assertFalse(self._try_write(role, self.review, "date_completed"))
+        # The reviewee cannot move their review on, by a button or a write.
+        self.assertFalse(self._try_write(REVIEWEE, self.review, "state"))
+        self.assertFalse(
+            self.outcome(lambda: self.as_role(REVIEWEE, self.review).action_agree_objectives())
+        )
+        # Nobody jumps a stage, nor skips what the stage needs.
+        with self.assertRefused(UserError, "is not possible"):
+            self.as_role(REVIEWER, self.review).write({"state": "completed"})
+        with self.assertRefused(UserError, "is not possible"):
+            self.as_role(HR_TRUST, self.review).write({"state": "final_review"})
+        self.assertEqual(self.review.state, "planning")
+        # The reviewer, the headteacher and HR may agree the objectives (same predicate).
+        for role in (REVIEWER, HEAD_A, HR_TRUST):
+            with self.subTest(role=role, field="state"):
+                self.assertTrue(self._try_write(role, self.review, "state"))
         # The buttons still move the review on, for the reviewer.
         self.as_role(REVIEWER, self.review).action_agree_objectives()
         self.assertEqual(self.review.state, "agreed")
@@ -160,8 +206,7 @@ class TestFieldWriteRights(HrSchoolPerformanceSecurityCase):
 
     def test_refused_writes_change_nothing(self):
         """Bad input: writing someone else's review, changing the reviewer of one's own
-        review (even with the context key the reassignment uses) — refused with a clear
-        error, nothing changes."""
+        review — refused with a clear error, nothing changes."""
         before = self.review.read(["final_assessment", "reviewer_id", "outcome_level_id"])[0]
         with self.assertRaises(AccessError):
             self.as_role(COLLEAGUE, self.review).write({"final_assessment": "<p>Forged</p>"})
@@ -170,17 +215,13 @@ class TestFieldWriteRights(HrSchoolPerformanceSecurityCase):
         with self.assertRaises(AccessError):
             self.as_role(HEAD_B, self.review).write({"outcome_level_id": self.level_exceeded.id})
         with self.assertRefused(AccessError, "On your own review"):
-            self.as_role(REVIEWEE, self.review).with_context(hsp_reviewer_reassign=True).write(
-                {"reviewer_id": self.employees[COLLEAGUE].id}
-            )
+            self.as_role(REVIEWEE, self.review).write({"reviewer_id": self.employees[COLLEAGUE].id})
         with self.assertRefused(AccessError, "On your own review"):
             self.as_role(REVIEWEE, self.review).write({"outcome_level_id": self.level_exceeded.id})
         with self.assertRaises(AccessError):
             self.as_role(REVIEWEE, self.review).action_open_reassign()
         with self.assertRefused(AccessError, "As the reviewer"):
-            self.as_role(REVIEWER, self.review).with_context(hsp_reviewer_reassign=True).write(
-                {"reviewer_id": self.employees[COLLEAGUE].id}
-            )
+            self.as_role(REVIEWER, self.review).write({"reviewer_id": self.employees[COLLEAGUE].id})
         self.env.invalidate_all()
         self.assertEqual(
             self.review.read(["final_assessment", "reviewer_id", "outcome_level_id"])[0], before
@@ -202,9 +243,7 @@ class TestFieldWriteRights(HrSchoolPerformanceSecurityCase):
         with self.assertRefused(AccessError, "your own review"):
             as_head._reassign_reviewer(self.employees[COLLEAGUE], "I prefer someone else")
         with self.assertRefused(AccessError, "On your own review"):
-            as_head.with_context(hsp_reviewer_reassign=True).write(
-                {"reviewer_id": self.employees[COLLEAGUE].id}
-            )
+            as_head.write({"reviewer_id": self.employees[COLLEAGUE].id})
         with self.assertRefused(AccessError, "On your own review"):
             as_head.write({"outcome_level_id": self.level_exceeded.id})
         self.env.invalidate_all()

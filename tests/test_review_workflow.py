@@ -50,30 +50,42 @@ class TestReviewWorkflow(SchoolPerformanceCase):
 
     @freeze_time("2026-09-15")
     def test_full_life_cycle_as_reviewer(self):
-        review = self.review.with_user(self.reviewer_user)
+        # Tracking on (the fixture turns it off): the chatter tells each transition.
+        review = self.review.with_user(self.reviewer_user).with_context(tracking_disable=False)
         self._prepare_for("planning")
         review.action_agree_objectives()
+        self.env.cr.flush()  # each button is a request: its tracking is posted
         self.assertEqual(review.state, "agreed")
         self.assertEqual(
             self._activity_types(review), ["hr_school_performance.mail_activity_type_statement"]
         )
         review.action_start_monitoring()
+        self.env.cr.flush()  # each button is a request: its tracking is posted
         self.assertEqual(review.state, "in_progress")
         self.assertEqual(
             self._activity_types(review), ["hr_school_performance.mail_activity_type_midyear"]
         )
         self.assertEqual(review.activity_ids.date_deadline, date(2027, 2, 15))
         review.action_start_final_review()
+        self.env.cr.flush()  # each button is a request: its tracking is posted
         self.assertEqual(review.state, "final_review")
         self._prepare_for("final_review")
         review.action_complete()
+        self.env.cr.flush()  # each button is a request: its tracking is posted
         self.assertEqual(review.state, "completed")
         self.assertEqual(review.date_completed, date(2026, 9, 15))
         self.assertTrue(review.pay_progression_eligible)
         self.assertFalse(review.activity_ids, "nothing is owed on a completed review")
-        # Each transition is told in the chatter, the planning meeting activity closed.
-        bodies = review.message_ids.mapped("body")
-        self.assertTrue(any("Completed" in body for body in bodies))
+        # Each transition is told in the chatter once, by the tracked state with the
+        # event's subtype (no second note), the planning meeting activity closed.
+        for xmlid in ("agreed", "monitoring", "final_review", "completed"):
+            subtype = self.env.ref(f"hr_school_performance.mt_review_{xmlid}")
+            told = review.message_ids.filtered(lambda m, s=subtype: m.subtype_id == s)
+            self.assertEqual(len(told), 1, xmlid)
+            self.assertEqual(told.tracking_value_ids.field_id.name, "state")
+        self.assertFalse(
+            review.message_ids.filtered(lambda m: "Review moved to" in str(m.body or ""))
+        )
         done = self.env["mail.message"].search(
             [
                 ("model", "=", review._name),

@@ -73,9 +73,9 @@ class TestReviewerChange(SchoolPerformanceCase):
         with self.assertRaisesRegex(ValidationError, "cannot review themselves"):
             self.review.with_user(self.hr_officer)._reassign_reviewer(self.ta_1, "Self review")
         with self.assertRaisesRegex(ValidationError, "cannot review themselves"):
-            self.review_2.with_user(self.hr_officer).with_context(
-                hsp_reviewer_reassign=True
-            ).reviewer_id = self.ta_2
+            self.env["hr.performance.reviewer.change"].with_user(self.hr_officer).create(
+                {"review_id": self.review_2.id, "new_reviewer_id": self.ta_2.id, "reason": "Self"}
+            )
         self.assertStored(self.review_2, "reviewer_id", self.manager)
 
     def test_reviewer_changes_only_through_the_recorded_path(self):

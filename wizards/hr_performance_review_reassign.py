@@ -45,5 +45,11 @@ class HrPerformanceReviewReassign(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        self.review_id._reassign_reviewer(self.new_reviewer_id, self.reason)
+        self.env["hr.performance.reviewer.change"].create(
+            {
+                "review_id": self.review_id.id,
+                "new_reviewer_id": self.new_reviewer_id.id,
+                "reason": self.reason,
+            }
+        )
         return {"type": "ir.actions.act_window_close"}
