@@ -344,9 +344,37 @@ class HrPerformanceConfidentialMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
-            for vals in vals_list:
-                self.browse()._check_review_links(vals)
+            self._check_new_review_links(vals_list)
         return super().create(vals_list)
+
+    @api.model
+    def _check_new_review_links(self, vals_list):
+        """The reviews new records point at must be writable by the caller (one check for
+        the batch), and of the member of staff the records name, if they name one."""
+        Review = self.env["hr.performance.review"]
+        links = [
+            (vals, vals[name])
+            for vals in vals_list
+            for name, field in self._fields.items()
+            if field.type == "many2one"
+            and field.comodel_name == Review._name
+            and vals.get(name)
+            and name != "id"
+        ]
+        if not links:
+            return
+        targets = Review.browse({review_id for __, review_id in links})
+        targets.check_access("write")
+        for vals, review_id in links:
+            if vals.get("employee_id") and "employee_id" in self._fields:
+                # sudo: the reviewee of the target, compared, never returned.
+                if Review.browse(review_id).sudo().employee_id.id != vals["employee_id"]:
+                    raise AccessError(
+                        self.env._(
+                            "A record about one member of staff cannot be linked to a review "
+                            "of someone else."
+                        )
+                    )
 
     def _check_write_rules(self, vals):
         """Business checks a model runs on ``vals`` once the rights engine has let the
