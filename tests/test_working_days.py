@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from .common_process import BANK_HOLIDAYS, CLOSURES, SchoolProcessCase, london
+from .common_process import BANK_HOLIDAYS, CLOSURES, LONDON, SchoolProcessCase, london
 
 DAYS = st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 12, 31))
 COUNTS = st.integers(min_value=0, max_value=45)
@@ -271,3 +271,18 @@ class TestWorkingDays(SchoolProcessCase):
         school_day = calendar.add(day, days, "school")
         self.assertTrue(calendar.is_working_day(school_day, "working"))
         self.assertGreaterEqual(school_day, calendar.add(day, days, "working"))
+
+    @PROPERTY_SETTINGS
+    @given(day=DAYS, days=COUNTS)
+    def test_property_matches_resource_plan_days_without_closures(self, day, days):
+        """Without school closures, a working day is exactly what ``resource`` plans on:
+        the school's schedule less its public holidays."""
+        self.closures.exists().unlink()
+        calendar = self.school._performance_working_calendar()
+        # plan_days counts the day it starts from: start on the day after ``day``.
+        start = LONDON.localize(datetime.combine(day + timedelta(days=1), time.min))
+        planned = self.calendar.plan_days(max(days, 1), start, compute_leaves=True)
+        expected = planned.date()
+        if not days and calendar.is_working_day(day):
+            expected = day
+        self.assertEqual(calendar.add(day, days), expected)
