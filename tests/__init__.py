@@ -17,3 +17,7 @@ from . import test_leak_paths
 from . import test_access_grant
 from . import test_access_log
 from . import test_http_access
+from . import test_deadline_closed_reviews
+from . import test_midyear_rule
+from . import test_deadline_queries
+from . import test_deadline_rules
