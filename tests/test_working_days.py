@@ -200,13 +200,14 @@ class TestWorkingDays(SchoolProcessCase):
     def test_days_off_are_loaded_once_per_window(self):
         calendar = self.school._performance_working_calendar()
         self.env.invalidate_all()
-        # Public holidays, then closures: two queries for a window of more than a year...
-        with self.assertQueryCount(2):
+        # One call to resource (the schedule read once, its attendances and public holidays)
+        # and one query for closures, for a window of more than a year...
+        with self.assertQueryCount(6):
             for offset in range(0, 300, 7):
                 calendar.add(date(2026, 9, 1) + timedelta(days=offset), 10)
                 calendar.between(date(2026, 9, 1), date(2026, 9, 1) + timedelta(days=offset))
-        # ... and two more only when a date falls outside it.
-        with self.assertQueryCount(2):
+        # ... and as many again (less the schedule) only when a date falls outside it.
+        with self.assertQueryCount(4):
             calendar.add(date(2030, 1, 7), 3)
         self.assertEqual(calendar.load_count, 2)
 
