@@ -595,8 +595,8 @@ class HrPerformanceDeadline(models.Model):
         if self.env.context.get("mail_activity_automation_skip") or not reviews:
             return self.env["mail.activity"]
         xmlids = [xmlid for xmlid, __ in NEXT_ACTIVITY.values()] + [APPOINT_REVIEWER]
-        # Whoever moves the review on closes its step's to-do (they may write the review).
-        reviews.activity_feedback(xmlids, feedback=self.env._("Done: the review moved on."))
+        # Closing another person's to-do is bookkeeping of the workflow.
+        reviews.sudo().activity_feedback(xmlids, feedback=self.env._("Done: the review moved on."))
         type_ids = {xmlid: self.env["ir.model.data"]._xmlid_to_res_id(xmlid) for xmlid in xmlids}
         hr_user = self.env.user if reviews._is_hr_officer() else None
         vals_list = []
