@@ -25,6 +25,7 @@
         "security/hr_performance_deadline_waive_security.xml",
         "security/hr_performance_training_audit_security.xml",
         "data/hr_performance_scale_data.xml",
+        "data/hr_performance_deadline_rule_data.xml",
         "data/mail_activity_type_data.xml",
         "data/mail_message_subtype_data.xml",
         "data/mail_template_data.xml",

@@ -2,6 +2,7 @@ from . import res_company
 from . import hr_performance_scale
 from . import hr_performance_scale_level
 from . import hr_performance_job_group
+from . import hr_performance_deadline_rule
 from . import hr_performance_sip_priority
 from . import hr_performance_cycle
 from . import hr_performance_cycle_exclusion

@@ -54,7 +54,7 @@ class CalendarEvent(models.Model):
     @api.depends(
         "start",
         "performance_notice_date",
-        "performance_review_id.job_group_id.notice_days",
+        "performance_review_id.job_group_id.deadline_rule_ids.days",
         "performance_review_id.company_id",
     )
     def _compute_performance_notice(self):
@@ -67,7 +67,7 @@ class CalendarEvent(models.Model):
                 continue
             company = review.company_id
             meeting = company._performance_local_date(event.start)
-            required = review.job_group_id.notice_days
+            required = review.job_group_id._deadline_rule("notice").days
             given = company._performance_working_days_between(
                 event.performance_notice_date, meeting
             )

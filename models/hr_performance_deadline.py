@@ -4,40 +4,27 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
-from odoo.tools import SQL, LazyTranslate, format_date
+from odoo.tools import SQL, format_date
+
+from .hr_performance_deadline_rule import (
+    OBSERVATION_DONE_FIELDS,
+    REVIEW_DONE_FIELDS,
+    REVIEW_EVENT_FIELDS,
+)
 
 _logger = logging.getLogger(__name__)
-_lt = LazyTranslate(__name__)
 
-KINDS = [
-    ("planning_meeting", "Planning meeting held"),
-    ("notice", "Meeting notice given"),
-    ("self_evaluation", "Self-evaluation returned"),
-    ("draft_statement", "Draft statement sent"),
-    ("comments", "Reviewee's comments returned"),
-    ("final_statement", "Final statement signed"),
-    ("moderation", "Statement moderated"),
-    ("midyear", "Mid-year review held"),
-    ("support_review", "Support period reviewed"),
-    ("observation_feedback", "Observation: verbal feedback given"),
-    ("observation_record", "Observation: written record shared"),
-]
-# What the to-do asks of whoever must act.
-TODO_SUMMARIES = {
-    "planning_meeting": _lt("Hold the planning meeting"),
-    "notice": _lt("Send the meeting invitation"),
-    "self_evaluation": _lt("Return the self-evaluation"),
-    "draft_statement": _lt("Send the draft statement"),
-    "comments": _lt("Return comments on the draft statement"),
-    "final_statement": _lt("Sign the final statement"),
-    "moderation": _lt("Moderate the statement"),
-    "midyear": _lt("Hold the mid-year review"),
-    "support_review": _lt("Review the support period"),
-    "observation_feedback": _lt("Give verbal feedback on the observation"),
-    "observation_record": _lt("Share the written record of the observation"),
+# The to-do owed by whoever acts next on a review, per state: (activity type xmlid,
+# due-date field of the review).
+NEXT_ACTIVITY = {
+    "planning": ("hr_school_performance.mail_activity_type_planning_meeting", "date_planning_due"),
+    "agreed": ("hr_school_performance.mail_activity_type_statement", "date_statement_due"),
+    "in_progress": ("hr_school_performance.mail_activity_type_midyear", "date_midyear"),
+    "final_review": ("hr_school_performance.mail_activity_type_final_review", "date_end"),
 }
-# The review workflow (_schedule_next_activity) already gives these a to-do: the cron
-# only reminds and escalates them.
+APPOINT_REVIEWER = "hr_school_performance.mail_activity_type_appoint_reviewer"
+# The workflow's next-step to-do (_schedule_workflow_todos) already covers these: the
+# cron only reminds and escalates them.
 WORKFLOW_KINDS = frozenset({"planning_meeting", "final_statement", "midyear"})
 STATUSES = [
     ("upcoming", "Upcoming"),
@@ -46,6 +33,7 @@ STATUSES = [
     ("met", "Met"),
     ("late", "Done Late"),
     ("waived", "Waived"),
+    ("closed", "Closed with the Review"),
 ]
 DUE_SOON_DAYS = 7
 CLOSED_REVIEW_STATES = ("completed", "cancelled")
@@ -55,8 +43,11 @@ class HrPerformanceDeadline(models.Model):
     """One deadline a review (or one of its observations) must meet, counted in working
     or school days by the school's calendar, with what the daily cron has done about it.
 
-    Rows are derived data: ``hr.performance.review._sync_deadlines`` creates, moves and
-    closes them from the review's dates and the job group's settings."""
+    Rows are derived data, and this model is their only producer: ``_sync_for_reviews``
+    creates, moves and closes them from the reviews' dates and the job group's settings;
+    ``_sync_for_companies`` does so for every open review of schools whose calendar
+    changed. A deadline still open when its review is completed or cancelled is closed
+    with it (``closed_with_review``) and no longer counts as missed."""
 
     _name = "hr.performance.deadline"
     _description = "Performance Deadline"
@@ -69,7 +60,16 @@ class HrPerformanceDeadline(models.Model):
     observation_id = fields.Many2one(
         "hr.performance.observation", index="btree_not_null", ondelete="cascade", readonly=True
     )
-    kind = fields.Selection(KINDS, required=True, readonly=True)
+    rule_id = fields.Many2one(
+        "hr.performance.deadline.rule",
+        string="Deadline",
+        ondelete="set null",
+        readonly=True,
+        help="The job group's rule this deadline is counted by.",
+    )
+    kind = fields.Char(
+        required=True, readonly=True, help="Code of the rule: one deadline per code and record."
+    )
     company_id = fields.Many2one(related="review_id.company_id", store=True, index=True)
     employee_id = fields.Many2one(
         related="review_id.employee_id", store=True, index=True, string="Reviewee"
@@ -93,6 +93,12 @@ class HrPerformanceDeadline(models.Model):
     status = fields.Selection(STATUSES, compute="_compute_status", search="_search_status")
     waived = fields.Boolean(readonly=True, copy=False)
     waive_reason = fields.Text(readonly=True)
+    closed_with_review = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The review was completed or cancelled before this deadline was met: it "
+        "no longer applies and does not count as missed.",
+    )
     # What the cron does, and when
     date_activity = fields.Date(string="To-Do From", readonly=True)
     date_reminder = fields.Date(string="Reminder On", readonly=True)
@@ -103,7 +109,11 @@ class HrPerformanceDeadline(models.Model):
     escalation_done = fields.Boolean(readonly=True, copy=False)
     date_escalated = fields.Date(readonly=True, copy=False)
     escalation_user_id = fields.Many2one("res.users", string="Escalated To", readonly=True)
-    escalation_activity_id = fields.Many2one("mail.activity", ondelete="set null", readonly=True)
+    escalation_digest_sent = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The escalation went out in the headteacher's daily digest of overdue deadlines.",
+    )
     date_next_action = fields.Date(
         compute="_compute_date_next_action",
         store=True,
@@ -120,13 +130,12 @@ class HrPerformanceDeadline(models.Model):
         "An observation has one deadline of each kind.",
     )
 
-    @api.depends("kind", "observation_id.display_name", "employee_id.name")
+    @api.depends("rule_id.name", "kind", "employee_id.name")
     def _compute_display_name(self):
-        labels = dict(self._fields["kind"]._description_selection(self.env))
         for deadline in self:
             deadline.display_name = self.env._(
                 "%(deadline)s – %(employee)s",
-                deadline=labels.get(deadline.kind, ""),
+                deadline=deadline._kind_label(),
                 employee=deadline.employee_id.name or "",
             )
 
@@ -149,7 +158,7 @@ class HrPerformanceDeadline(models.Model):
             )
 
     @api.depends_context("tz")
-    @api.depends("date_due", "date_done", "waived")
+    @api.depends("date_due", "date_done", "waived", "closed_with_review")
     def _compute_status(self):
         today = fields.Date.context_today(self)
         for deadline in self:
@@ -161,6 +170,8 @@ class HrPerformanceDeadline(models.Model):
             return "waived"
         if self.date_done:
             return "met" if self.date_done <= self.date_due else "late"
+        if self.closed_with_review:
+            return "closed"
         if self.date_due < today:
             return "missed"
         if self.date_due <= today + timedelta(days=DUE_SOON_DAYS):
@@ -172,10 +183,12 @@ class HrPerformanceDeadline(models.Model):
             return NotImplemented
         today = fields.Date.context_today(self)
         soon = today + timedelta(days=DUE_SOON_DAYS)
-        open_ = Domain("waived", "=", False) & Domain("date_done", "=", False)
+        not_done = Domain("waived", "=", False) & Domain("date_done", "=", False)
+        open_ = not_done & Domain("closed_with_review", "=", False)
         done = Domain("waived", "=", False) & Domain("date_done", "!=", False)
         domains = {
             "waived": Domain("waived", "=", True),
+            "closed": not_done & Domain("closed_with_review", "=", True),
             "missed": open_ & Domain("date_due", "<", today),
             "due": open_ & Domain("date_due", ">=", today) & Domain("date_due", "<=", soon),
             "upcoming": open_ & Domain("date_due", ">", soon),
@@ -199,6 +212,7 @@ class HrPerformanceDeadline(models.Model):
     @api.depends(
         "date_done",
         "waived",
+        "closed_with_review",
         "kind",
         "responsible_user_id",
         "date_activity",
@@ -214,6 +228,7 @@ class HrPerformanceDeadline(models.Model):
             if (
                 deadline.date_done
                 or deadline.waived
+                or deadline.closed_with_review
                 or deadline.review_id.state in CLOSED_REVIEW_STATES
             ):
                 deadline.date_next_action = False
@@ -296,7 +311,7 @@ class HrPerformanceDeadline(models.Model):
         return self.observation_id or self.review_id
 
     def _update_from_spec(self, spec):
-        """Bring this deadline in line with ``spec`` (see review._deadline_specs): a new due
+        """Bring this deadline in line with ``spec`` (see ``_specs_for_review``): a new due
         date restarts the reminder and escalation, a new person takes over the to-do."""
         self.ensure_one()
         vals = {}
@@ -311,12 +326,7 @@ class HrPerformanceDeadline(models.Model):
         if not vals:
             return
         if "date_due" in vals:
-            vals.update(reminder_done=False, escalation_done=False)
-            if self.escalation_activity_id:
-                self._close_activities_of(
-                    self.escalation_activity_id, self.env._("The due date moved.")
-                )
-                vals["escalation_activity_id"] = False
+            vals.update(reminder_done=False, escalation_done=False, escalation_digest_sent=False)
         activity = self.activity_id.exists().filtered("active")
         if activity:
             activity_vals = {}
@@ -336,7 +346,153 @@ class HrPerformanceDeadline(models.Model):
             activities.sudo().action_feedback(feedback=feedback)
 
     def _close_activities(self, feedback):
-        self._close_activities_of(self.activity_id | self.escalation_activity_id, feedback)
+        self._close_activities_of(self.activity_id, feedback)
+
+    # ------------------------------------------------------------------
+    # Generation: the one entry point every caller uses
+    # ------------------------------------------------------------------
+    @api.model
+    def _specs_for_review(self, review, calendar):
+        """The deadlines ``review`` must meet now, one per rule line of its job group (and
+        per observation for the lines counted from an observation), each counted with the
+        school's ``calendar``."""
+        company = review.company_id
+        head = company._performance_escalation_user()
+        reviewer = review.reviewer_user_id or head
+        roles = {
+            "reviewer": reviewer,
+            "reviewee": review.employee_user_id or reviewer,
+            "headteacher": head,
+        }
+        specs = []
+        for rule in review.job_group_id.deadline_rule_ids:
+            if not rule._applies_to(review):
+                continue
+            if rule.event == "observation":
+                for observation in review.observation_ids:
+                    if observation.state == "cancelled" or not observation.date_observation:
+                        continue
+                    observed = company._performance_local_date(observation.date_observation)
+                    done = observation[OBSERVATION_DONE_FIELDS[rule.done_event]]
+                    user = observation.observer_user_id or reviewer
+                    specs.append(
+                        self._spec(
+                            rule, calendar, observed, done, user, observation_id=observation.id
+                        )
+                    )
+                continue
+            date_from = company._performance_local_date(review[REVIEW_EVENT_FIELDS[rule.event]])
+            if rule.event == "midyear_date" and not review.meeting_date:
+                # The mid-year review is owed once the year's objectives are planned.
+                date_from = False
+            if not date_from:
+                continue
+            done = company._performance_local_date(review[REVIEW_DONE_FIELDS[rule.done_event]])
+            specs.append(self._spec(rule, calendar, date_from, done, roles[rule.responsible]))
+        return specs
+
+    @api.model
+    def _spec(self, rule, calendar, date_from, done, user, **extra):
+        return dict(
+            rule_id=rule.id,
+            kind=rule.code,
+            date_from=date_from,
+            days=rule._signed_days(),
+            day_kind=rule.day_kind,
+            date_due=rule._due_date(calendar, date_from),
+            date_done=done or False,
+            responsible_user_id=user.id,
+            **extra,
+        )
+
+    @api.model
+    def _sync_for_reviews(self, reviews):
+        """Create, move and close the deadline rows of ``reviews`` so they match the
+        reviews' dates, in a fixed number of queries per school. The deadlines of a
+        completed or cancelled review that are still open are closed with it."""
+        # Deadlines are derived data kept by the system: whoever moved a review's date
+        # (reviewer, reviewee recording a date, HR changing a setting) moves its deadlines.
+        reviews = reviews.sudo().exists()
+        if not reviews:
+            return
+        Deadline = self.sudo()
+        existing = Deadline.search([("review_id", "in", reviews.ids)])
+        by_key = {(d.review_id.id, d.kind, d.observation_id.id): d for d in existing}
+        calendars = {}
+        to_create, kept = [], Deadline
+        for review in reviews:
+            if not review.job_group_id:
+                continue
+            closed = review.state in CLOSED_REVIEW_STATES
+            company = review.company_id
+            if company not in calendars:
+                calendars[company] = company._performance_working_calendar()
+            calendar = calendars[company]
+            lead = company.performance_activity_lead_days
+            reminder = company.performance_reminder_days
+            if closed:
+                # A closed review keeps the record of its deadlines as they stood.
+                kept |= existing.filtered(lambda d, r=review: d.review_id == r)
+            for spec in self._specs_for_review(review, calendar):
+                due = spec["date_due"]
+                spec.update(
+                    date_activity=calendar.add(due, -lead),
+                    date_reminder=calendar.add(due, -reminder),
+                    date_escalation=calendar.add(due, 1),
+                )
+                if not closed:
+                    # A reopened review's deadlines count again.
+                    spec["closed_with_review"] = False
+                key = (review.id, spec["kind"], spec.get("observation_id") or False)
+                deadline = by_key.get(key)
+                if not deadline:
+                    if not closed:
+                        to_create.append(dict(spec, review_id=review.id))
+                    continue
+                kept |= deadline
+                deadline._update_from_spec(spec)
+        obsolete = existing - kept
+        obsolete._close_activities(self.env._("Done: this deadline no longer applies."))
+        obsolete.unlink()
+        Deadline.create(to_create)
+        closed_rows = kept.filtered(
+            lambda d: (
+                d.review_id.state in CLOSED_REVIEW_STATES
+                and not (d.date_done or d.waived or d.closed_with_review)
+            )
+        )
+        closed_rows.write({"closed_with_review": True})
+        closed_rows._close_activities(self.env._("Closed with the review."))
+        kept.filtered(lambda d: d.date_done or d.waived)._close_activities(self.env._("Done."))
+
+    @api.model
+    def _sync_for_companies(self, companies):
+        """Recompute the due dates of the open reviews of ``companies`` (and of their
+        schools): their calendar, public holidays or closures changed."""
+        if not companies:
+            return
+        # System bookkeeping: every open review of the schools, whoever changed the calendar.
+        Review = self.env["hr.performance.review"].sudo()
+        reviews = Review.search(
+            [
+                ("company_id", "child_of", companies.ids),
+                ("state", "not in", CLOSED_REVIEW_STATES),
+            ]
+        )
+        self._resync_due_dates(reviews)
+
+    @api.model
+    def _resync_due_dates(self, reviews):
+        """Recompute the stored due dates of ``reviews`` and their observations (what they
+        are counted by changed), then their deadlines."""
+        if not reviews:
+            return
+        for fname in ("date_planning_due", "date_statement_due"):
+            self.env.add_to_compute(reviews._fields[fname], reviews)
+        observations = reviews.observation_ids
+        for fname in ("date_feedback_due", "date_record_due"):
+            self.env.add_to_compute(observations._fields[fname], observations)
+        self._sync_for_reviews(reviews)
 
     # ------------------------------------------------------------------
     # Scheduled action
@@ -367,7 +523,8 @@ class HrPerformanceDeadline(models.Model):
             batch._process_due(today)
             remaining = len(candidates) - len(batch)
             if not self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining):
-                break
+                return
+        self._send_escalation_digests()
 
     def _process_due(self, today):
         """Act on the deadlines of ``self`` whose next step is due on ``today``."""
@@ -401,89 +558,161 @@ class HrPerformanceDeadline(models.Model):
         )
         self._escalate(to_escalate, today)
 
+    # ------------------------------------------------------------------
+    # To-dos: the one producer of the addon's activities
+    # ------------------------------------------------------------------
+    @api.model
+    def _todo_values(self, record, type_id, user, date_deadline, summary=False):
+        """Values of one automated to-do on ``record`` for ``user``."""
+        return {
+            "res_model_id": self.env["ir.model"]._get_id(record._name),
+            "res_id": record.id,
+            "activity_type_id": type_id,
+            "summary": summary,
+            "date_deadline": date_deadline,
+            "user_id": user.id,
+            "automated": True,
+        }
+
+    @api.model
+    def _create_activities(self, vals_list):
+        # To-dos are assigned by the system to whoever must act (the assignee may be
+        # anyone the deadline names); the e-mail reminder notifies them, so quietly.
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .with_context(mail_activity_quick_update=True)
+            .create(vals_list)
+        )
+
+    @api.model
+    def _schedule_workflow_todos(self, reviews):
+        """Close the workflow to-dos of ``reviews`` and schedule the one owed next (the
+        review's next step, due by its deadline), in one batch. A review without a
+        reviewer gets an "appoint a reviewer" to-do for the HR officer running the
+        cycle. The deadlines the step covers (WORKFLOW_KINDS) get no to-do of their own:
+        one open to-do per person and obligation."""
+        if self.env.context.get("mail_activity_automation_skip") or not reviews:
+            return self.env["mail.activity"]
+        xmlids = [xmlid for xmlid, __ in NEXT_ACTIVITY.values()] + [APPOINT_REVIEWER]
+        # Closing another person's to-do is bookkeeping of the workflow.
+        reviews.sudo().activity_feedback(xmlids, feedback=self.env._("Done: the review moved on."))
+        type_ids = {xmlid: self.env["ir.model.data"]._xmlid_to_res_id(xmlid) for xmlid in xmlids}
+        hr_user = self.env.user if reviews._performance_user_groups()["hr"] else None
+        vals_list = []
+        for review in reviews:
+            if review.state not in NEXT_ACTIVITY:
+                continue
+            if not review.reviewer_user_id:
+                xmlid, deadline = APPOINT_REVIEWER, review.date_start
+                user = hr_user or review.cycle_id.write_uid
+            else:
+                xmlid, date_field = NEXT_ACTIVITY[review.state]
+                deadline, user = review[date_field] or review.date_end, review.reviewer_user_id
+            vals_list.append(self._todo_values(review, type_ids[xmlid], user, deadline))
+        return self._create_activities(vals_list)
+
     def _create_todos(self, deadlines):
-        if not deadlines:
+        if not deadlines or self.env.context.get("mail_activity_automation_skip"):
             return
         type_id = self.env["ir.model.data"]._xmlid_to_res_id(
             "hr_school_performance.mail_activity_type_deadline"
         )
-        model_ids = {
-            name: self.env["ir.model"]._get_id(name)
-            for name in ("hr.performance.review", "hr.performance.observation")
-        }
-        vals_list = []
-        for deadline in deadlines:
-            target = deadline._target()
-            vals_list.append(
-                {
-                    "res_model_id": model_ids[target._name],
-                    "res_id": target.id,
-                    "activity_type_id": type_id,
-                    "summary": deadline._todo_summary(),
-                    "date_deadline": deadline.date_due,
-                    "user_id": deadline.responsible_user_id.id,
-                    "automated": True,
-                }
-            )
-        # The e-mail reminder notifies the person: create the to-dos quietly, as the
-        # system (the assignee may be anyone the deadline names).
-        activities = (
-            self.env["mail.activity"]
-            .with_context(mail_activity_quick_update=True)
-            .sudo()
-            .create(vals_list)
+        activities = self._create_activities(
+            [
+                self._todo_values(
+                    deadline._target(),
+                    type_id,
+                    deadline.responsible_user_id,
+                    deadline.date_due,
+                    deadline._todo_summary(),
+                )
+                for deadline in deadlines
+            ]
         )
         for deadline, activity in zip(deadlines, activities, strict=True):
             deadline.activity_id = activity
 
+    # ------------------------------------------------------------------
+    # Escalation: one daily digest per headteacher
+    # ------------------------------------------------------------------
     def _escalate(self, deadlines, today):
-        if not deadlines:
-            return
-        type_id = self.env["ir.model.data"]._xmlid_to_res_id(
-            "hr_school_performance.mail_activity_type_deadline_overdue"
-        )
-        model_ids = {
-            name: self.env["ir.model"]._get_id(name)
-            for name in ("hr.performance.review", "hr.performance.observation")
-        }
-        vals_list, escalated = [], self.browse()
+        """Mark what is overdue for the headteacher's digest (sent once the run is done):
+        no to-do on the review, which the reviewee can read."""
         for deadline in deadlines:
             user = deadline._escalation_user()
-            deadline.write({"escalation_done": True, "date_escalated": today})
+            deadline.write(
+                {
+                    "escalation_done": True,
+                    "date_escalated": today,
+                    "escalation_user_id": user.id,
+                    "escalation_digest_sent": False,
+                }
+            )
             if not user:
                 _logger.info(
                     "Overdue deadline %s not escalated: %s has no headteacher set.",
                     deadline.id,
                     deadline.company_id.name,
                 )
-                continue
-            deadline.escalation_user_id = user
-            escalated |= deadline
-            # The headteacher's to-do hangs on the review, which they can read.
-            vals_list.append(
-                {
-                    "res_model_id": model_ids["hr.performance.review"],
-                    "res_id": deadline.review_id.id,
-                    "activity_type_id": type_id,
-                    "summary": self.env._(
-                        "Overdue since %(date)s: %(deadline)s",
-                        date=deadline.date_due,
-                        deadline=deadline._kind_label(),
-                    ),
-                    "date_deadline": today,
-                    "user_id": user.id,
-                    "automated": True,
-                }
+
+    @api.model
+    def _send_escalation_digests(self):
+        """One e-mail per headteacher listing what is overdue in their schools, with
+        links, for the deadlines escalated since their last digest. Locked like the
+        batches: two workers never send the same digest."""
+        domain = [
+            ("escalation_done", "=", True),
+            ("escalation_digest_sent", "=", False),
+            ("escalation_user_id", "!=", False),
+        ]
+        pending = self.search(domain).try_lock_for_update()
+        pending.invalidate_recordset()
+        pending = pending.filtered_domain(domain)
+        if not pending:
+            return
+        vals_list = []
+        for user, new in pending.grouped("escalation_user_id").items():
+            overdue = self.search(
+                [
+                    ("escalation_user_id", "=", user.id),
+                    ("status", "in", ["missed"]),
+                    ("review_id.state", "not in", CLOSED_REVIEW_STATES),
+                ]
             )
-        activities = (
-            self.env["mail.activity"]
-            .with_context(mail_activity_quick_update=True)
-            .sudo()
-            .create(vals_list)
+            vals_list.append(self._digest_mail_values(user, overdue | new, new))
+        pending.write({"escalation_digest_sent": True})
+        # Sent by the system on behalf of the schools.
+        self.env["mail.mail"].sudo().create(vals_list)
+        self.env["ir.cron"]._commit_progress(len(pending))
+
+    @api.model
+    def _digest_mail_values(self, user, deadlines, new):
+        lang = user.lang or self.env.lang
+        env = self.with_context(lang=lang).env
+        deadlines = deadlines.with_env(env).sorted(lambda d: (d.company_id.name, d.date_due))
+        body = env["ir.qweb"]._render(
+            "hr_school_performance.deadline_escalation_digest",
+            {
+                "user": user,
+                "deadlines": deadlines,
+                "new_ids": set(new.ids),
+                "links": {d.id: d._target()._notify_get_action_link("view") for d in deadlines},
+                "format_date": lambda day: format_date(env, day),
+            },
+            minimal_qcontext=True,
         )
-        for deadline, activity in zip(escalated, activities, strict=True):
-            deadline.escalation_activity_id = activity
-        self._send_mails(escalated, "hr_school_performance.mail_template_deadline_escalation")
+        company = deadlines.company_id[:1]
+        return {
+            "subject": env._(
+                "Overdue performance deadlines: %(count)s",
+                count=len(deadlines),
+            ),
+            "body_html": body,
+            "email_from": company.email_formatted or self.env.user.email_formatted,
+            "recipient_ids": [(4, user.partner_id.id)],
+            "auto_delete": True,
+        }
 
     def _escalation_user(self):
         """The headteacher of the school; the trust's CEO when the headteacher is the
@@ -500,15 +729,15 @@ class HrPerformanceDeadline(models.Model):
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
         if not template:
             return
-        # Reminders and escalations are sent by the system on behalf of the school.
+        # Reminders are sent by the system on behalf of the school.
         template.sudo().send_mail_batch(deadlines.ids)
 
     def _todo_summary(self):
         self.ensure_one()
         # In the language of the person who must act.
-        env = self.with_context(lang=self.responsible_user_id.lang or self.env.lang).env
-        return env._(TODO_SUMMARIES[self.kind])
+        rule = self.rule_id.with_context(lang=self.responsible_user_id.lang or self.env.lang)
+        return rule.todo_summary or rule.name or self.kind
 
     def _kind_label(self):
         self.ensure_one()
-        return dict(self._fields["kind"]._description_selection(self.env))[self.kind]
+        return self.rule_id.name or self.kind or ""

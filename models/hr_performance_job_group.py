@@ -5,24 +5,11 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.fields import Domain
+from odoo.fields import Command, Domain
 
 MONTHS = [(str(m), calendar.month_name[m]) for m in range(1, 13)]
 
 # Working-day deadline settings of the cycle template, with the seeds' defaults.
-DEADLINE_FIELDS = (
-    "notice_days",
-    "self_evaluation_days",
-    "draft_statement_days",
-    "comment_days",
-    "final_statement_days",
-    "moderation_days",
-    "observation_feedback_days",
-    "observation_record_days",
-    "support_period_days",
-    "planning_meeting_days",
-    "observation_notice_days",
-)
 
 
 class HrPerformanceJobGroup(models.Model):
@@ -67,8 +54,10 @@ class HrPerformanceJobGroup(models.Model):
         required=True,
         default=6,
         tracking=True,
-        help="Months after the start of the cycle (or the planning meeting) when the "
-        "mid-year review is due.",
+        help="Months after the review period starts when the mid-year review is due, on "
+        "the next working day. A shortened first review (a mid-cycle starter) has it at the "
+        "same fraction of its own period (e.g. 6 of 12 months: half-way through), so it "
+        "always falls inside the period.",
     )
     process = fields.Selection(
         [("full", "Full review"), ("abbreviated", "Abbreviated (job chat)")],
@@ -98,62 +87,16 @@ class HrPerformanceJobGroup(models.Model):
         MONTHS, string="Pay Decisions by (month)", help="Month by which pay decisions are taken."
     )
     pay_decision_day = fields.Integer(string="Pay Decisions by (day)", default=31)
-    # Deadlines, in working days unless stated otherwise
-    notice_days = fields.Integer(
-        string="Meeting Notice (working days)", required=True, default=5, tracking=True
-    )
-    self_evaluation_days = fields.Integer(
-        string="Self-Evaluation Due (working days before meeting)",
-        required=True,
-        default=2,
-        tracking=True,
-    )
-    draft_statement_days = fields.Integer(
-        string="Draft Statement (working days after meeting)",
-        required=True,
-        default=5,
-        tracking=True,
-    )
-    comment_days = fields.Integer(
-        string="Reviewee Comments (working days after draft)",
-        required=True,
-        default=5,
-        tracking=True,
-    )
-    final_statement_days = fields.Integer(
-        string="Final Statement (working days after meeting)",
-        required=True,
-        default=10,
-        tracking=True,
-    )
-    moderation_days = fields.Integer(
-        string="Moderation (working days)", required=True, default=10, tracking=True
-    )
-    observation_feedback_days = fields.Integer(
-        string="Observation Verbal Feedback (school days)",
-        required=True,
-        default=1,
-        tracking=True,
-    )
-    observation_record_days = fields.Integer(
-        string="Observation Written Record (working days)",
-        required=True,
-        default=5,
-        tracking=True,
-    )
-    support_period_days = fields.Integer(
-        string="Support Period Review (working days)",
-        required=True,
-        default=30,
-        tracking=True,
-    )
-    planning_meeting_days = fields.Integer(
-        string="Planning Meeting (working days after the cycle starts)",
-        required=True,
-        default=20,
-        tracking=True,
-        help="The planning / review meeting is due this many working days after the "
-        "reviewee's review period starts.",
+    # Deadlines: rule lines, seeded from the default set (data)
+    deadline_rule_ids = fields.One2many(
+        "hr.performance.deadline.rule",
+        "job_group_id",
+        string="Deadline Rules",
+        copy=True,
+        default=lambda self: self._default_deadline_rule_ids(),
+        help="The deadlines of the group's reviews: what is due, counted from which event, "
+        "how many working or school days before or after it, who must act and what marks "
+        "it met. A new group starts with the policies' defaults.",
     )
     moderation = fields.Selection(
         [
@@ -174,13 +117,6 @@ class HrPerformanceJobGroup(models.Model):
         tracking=True,
         help="Total classroom observation per cycle for a full-time reviewee; part-time staff "
         "get it pro rata to their working schedule.",
-    )
-    observation_notice_days = fields.Integer(
-        string="Observation Notice (calendar days)",
-        required=True,
-        default=7,
-        tracking=True,
-        help="Observations notified with less notice are flagged.",
     )
     teaching_staff = fields.Boolean(
         tracking=True,
@@ -248,19 +184,6 @@ class HrPerformanceJobGroup(models.Model):
                     )
                 )
 
-    @api.constrains(*DEADLINE_FIELDS)
-    def _check_deadline_days(self):
-        for group in self:
-            for fname in DEADLINE_FIELDS:
-                if group[fname] <= 0:
-                    raise ValidationError(
-                        self.env._(
-                            "“%(setting)s” must be a positive number of days (got %(value)s).",
-                            setting=group._fields[fname].get_description(self.env)["string"],
-                            value=group[fname],
-                        )
-                    )
-
     @api.constrains("job_ids", "category_ids")
     def _check_members(self):
         for group in self:
@@ -274,24 +197,26 @@ class HrPerformanceJobGroup(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if {*DEADLINE_FIELDS, "midyear_offset_months", "moderation"} & set(vals):
-            # System bookkeeping: the open reviews of the group follow the new settings.
-            reviews = (
-                self.env["hr.performance.review"]
-                .sudo()
-                .search(
-                    [
-                        ("job_group_id", "in", self.ids),
-                        ("state", "not in", ("completed", "cancelled")),
-                    ]
-                )
-            )
-            reviews._sync_deadlines()
+        if {"midyear_offset_months", "moderation", "process"} & set(vals):
+            # The open reviews of the group follow the new settings (rule lines changed
+            # through the form resync themselves).
+            self.env["hr.performance.deadline.rule"]._sync_open_reviews(self)
         return res
 
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+    @api.model
+    def _default_deadline_rule_ids(self):
+        """Copies of the default set (the lines without a job group, from data)."""
+        defaults = self.env["hr.performance.deadline.rule"].search([("job_group_id", "=", False)])
+        return [Command.create(rule._default_values()) for rule in defaults]
+
+    def _deadline_rule(self, code):
+        """This group's rule line of ``code`` (empty when the group has none)."""
+        self.ensure_one()
+        return self.deadline_rule_ids.filtered(lambda rule: rule.code == code)[:1]
+
     def _cycle_bounds(self, reference):
         """Return (start, end) of the cycle of this group that contains ``reference``."""
         self.ensure_one()

@@ -133,7 +133,7 @@ class HrPerformanceObservation(models.Model):
                 when=f", {when}" if when else "",
             )
 
-    @api.depends("date_observation", "date_notified", "job_group_id.observation_notice_days")
+    @api.depends("date_observation", "date_notified", "job_group_id.deadline_rule_ids.days")
     def _compute_notice(self):
         for observation in self:
             if not (observation.date_observation and observation.date_notified):
@@ -144,15 +144,14 @@ class HrPerformanceObservation(models.Model):
                 observation.date_observation
             )
             observation.notice_days = (observed - observation.date_notified).days
-            observation.short_notice = (
-                observation.notice_days < observation.job_group_id.observation_notice_days
-            )
+            observation.short_notice = observation.notice_days < observation._required_notice_days()
 
     @api.depends(
         "date_observation",
         "review_id.company_id.resource_calendar_id",
-        "job_group_id.observation_feedback_days",
-        "job_group_id.observation_record_days",
+        "job_group_id.deadline_rule_ids.days",
+        "job_group_id.deadline_rule_ids.day_kind",
+        "job_group_id.deadline_rule_ids.direction",
     )
     def _compute_due_dates(self):
         calendars = {}
@@ -166,11 +165,14 @@ class HrPerformanceObservation(models.Model):
                 calendars[company] = company._performance_working_calendar()
             calendar = calendars[company]
             observed = company._performance_local_date(observation.date_observation)
-            # Verbal feedback by the end of the next school day; record in working days.
-            observation.date_feedback_due = calendar.add(
-                observed, group.observation_feedback_days, "school"
-            )
-            observation.date_record_due = calendar.add(observed, group.observation_record_days)
+            # As the job group's rules count them (verbal feedback by the end of the next
+            # school day, the record in working days by default).
+            for fname, code in (
+                ("date_feedback_due", "observation_feedback"),
+                ("date_record_due", "observation_record"),
+            ):
+                rule = group._deadline_rule(code)
+                observation[fname] = rule._due_date(calendar, observed) if rule else False
 
     @api.depends_context("uid")
     @api.depends("state", "observer_user_id", "reviewer_user_id", "employee_user_id")
@@ -274,7 +276,7 @@ class HrPerformanceObservation(models.Model):
             HrPerformanceObservation, self.with_context(mail_create_nolog=True)
         ).create(vals_list)
         observations._post_short_notice()
-        observations.review_id._sync_deadlines()
+        self.env["hr.performance.deadline"]._sync_for_reviews(observations.review_id)
         return observations
 
     def write(self, vals):
@@ -284,7 +286,7 @@ class HrPerformanceObservation(models.Model):
         if {"date_observation", "date_notified"} & set(vals):
             self._post_short_notice()
         if DEADLINE_TRIGGERS & set(vals):
-            self.review_id._sync_deadlines()
+            self.env["hr.performance.deadline"]._sync_for_reviews(self.review_id)
         return res
 
     # ------------------------------------------------------------------
@@ -379,6 +381,11 @@ class HrPerformanceObservation(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+    def _required_notice_days(self):
+        """Calendar days of notice the job group asks for before an observation."""
+        self.ensure_one()
+        return self.job_group_id._deadline_rule("observation_notice").days
+
     def _post_short_notice(self):
         for observation in self.filtered("short_notice"):
             observation.message_post(
@@ -388,7 +395,7 @@ class HrPerformanceObservation(models.Model):
                     "observation; the job group asks for at least %(required)s days. Record "
                     "the reviewee's agreement if they accepted shorter notice.",
                     given=observation.notice_days,
-                    required=observation.job_group_id.observation_notice_days,
+                    required=observation._required_notice_days(),
                 ),
                 subtype_xmlid="mail.mt_note",
             )

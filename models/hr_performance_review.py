@@ -2,8 +2,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
 
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -16,14 +14,6 @@ STATES = [
     ("cancelled", "Cancelled"),
 ]
 
-# The activity owed by whoever acts next, per state: (activity type xmlid, due-date field).
-NEXT_ACTIVITY = {
-    "planning": ("hr_school_performance.mail_activity_type_planning_meeting", "date_planning_due"),
-    "agreed": ("hr_school_performance.mail_activity_type_statement", "date_statement_due"),
-    "in_progress": ("hr_school_performance.mail_activity_type_midyear", "date_midyear"),
-    "final_review": ("hr_school_performance.mail_activity_type_final_review", "date_end"),
-}
-APPOINT_REVIEWER = "hr_school_performance.mail_activity_type_appoint_reviewer"
 # Recorded events the deadlines are measured against, and the fields that move deadlines.
 EVENT_DATE_FIELDS = (
     "date_invitation_sent",
@@ -334,10 +324,13 @@ class HrPerformanceReview(models.Model):
         "date_start",
         "date_end",
         "meeting_date",
+        "is_shortened",
         "cycle_id.date_midyear",
-        "job_group_id.planning_meeting_days",
-        "job_group_id.final_statement_days",
+        "job_group_id.deadline_rule_ids.days",
+        "job_group_id.deadline_rule_ids.day_kind",
+        "job_group_id.deadline_rule_ids.direction",
         "job_group_id.midyear_offset_months",
+        "job_group_id.cycle_length_months",
         "company_id.resource_calendar_id",
     )
     def _compute_due_dates(self):
@@ -352,14 +345,17 @@ class HrPerformanceReview(models.Model):
             if company not in calendars:
                 calendars[company] = company._performance_working_calendar()
             calendar = calendars[company]
-            review.date_planning_due = calendar.add(review.date_start, group.planning_meeting_days)
-            meeting = company._performance_local_date(review.meeting_date)
-            review.date_statement_due = meeting and calendar.add(
-                meeting, group.final_statement_days
+            # As the job group's rules count them (hr.performance.deadline.rule).
+            planning = group._deadline_rule("planning_meeting")
+            review.date_planning_due = (
+                planning._due_date(calendar, review.date_start) if planning else False
             )
-            midyear = review.cycle_id.date_midyear
-            if meeting:
-                midyear = meeting + relativedelta(months=group.midyear_offset_months)
+            meeting = company._performance_local_date(review.meeting_date)
+            statement = group._deadline_rule("final_statement")
+            review.date_statement_due = (
+                statement._due_date(calendar, meeting) if meeting and statement else False
+            )
+            midyear = review._midyear_date()
             if midyear and review.date_end and midyear > review.date_end:
                 midyear = review.date_end
             if midyear:
@@ -368,6 +364,23 @@ class HrPerformanceReview(models.Model):
                     adjusted = calendar.add(review.date_end + timedelta(days=1), -1)
                 midyear = adjusted
             review.date_midyear = midyear
+
+    def _midyear_date(self):
+        """The one mid-year rule (readme/CONFIGURE.md): the mid-year review is due the job
+        group's offset into the review period. A review covering the whole cycle takes the
+        cycle's mid-year date (its start plus the offset in months, which HR may move); a
+        shortened first review (a mid-cycle starter) puts it at the same fraction of its
+        own, shorter period, so it always falls inside it."""
+        self.ensure_one()
+        cycle, group = self.cycle_id, self.job_group_id
+        if not self.is_shortened:
+            return cycle.date_midyear
+        if not (self.date_end and group.cycle_length_months):
+            return False
+        fraction = group.midyear_offset_months / group.cycle_length_months
+        return self.date_start + timedelta(
+            days=round((self.date_end - self.date_start).days * fraction)
+        )
 
     @api.depends("outcome_level_id.pay_progression_eligible", "job_group_id.pay_progression")
     def _compute_pay_progression_eligible(self):
@@ -490,7 +503,12 @@ class HrPerformanceReview(models.Model):
             review.objective_count = counts.get(review, 0)
 
     @api.depends_context("tz")
-    @api.depends("deadline_ids.date_due", "deadline_ids.date_done", "deadline_ids.waived")
+    @api.depends(
+        "deadline_ids.date_due",
+        "deadline_ids.date_done",
+        "deadline_ids.waived",
+        "deadline_ids.closed_with_review",
+    )
     def _compute_deadline_missed_count(self):
         today = fields.Date.context_today(self)
         for review in self:
@@ -590,6 +608,20 @@ class HrPerformanceReview(models.Model):
                 continue
             meeting = review.meeting_date.date()
             cycle = review.cycle_id
+            if review.is_shortened and (
+                review.company_id._performance_local_date(review.meeting_date) < review.date_start
+            ):
+                # A mid-cycle starter's first review begins when they start.
+                raise ValidationError(
+                    self.env._(
+                        "The planning meeting of %(review)s on %(date)s is before its review "
+                        "period starts (%(start)s): a shortened first review cannot be planned "
+                        "before the member of staff starts.",
+                        review=review.display_name,
+                        date=meeting,
+                        start=review.date_start,
+                    )
+                )
             # A planning meeting may be held shortly before the cycle opens.
             earliest = fields.Date.subtract(cycle.date_start, months=2)
             if not earliest <= meeting <= cycle.date_end:
@@ -690,7 +722,7 @@ class HrPerformanceReview(models.Model):
             HrPerformanceReview,
             self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True),
         ).create(vals_list)
-        reviews._sync_deadlines()
+        self.env["hr.performance.deadline"]._sync_for_reviews(reviews)
         return reviews
 
     def _check_write_rules(self, vals):
@@ -721,7 +753,7 @@ class HrPerformanceReview(models.Model):
             # Hand the pending activity over to the new reviewer.
             self._schedule_next_activity()
         if DEADLINE_TRIGGERS & set(vals):
-            self._sync_deadlines()
+            self.env["hr.performance.deadline"]._sync_for_reviews(self)
         if "state" in vals and "reviewer_id" not in vals:
             # Close the done activity and schedule the one owed next.
             self._schedule_next_activity()
@@ -1086,49 +1118,9 @@ class HrPerformanceReview(models.Model):
         return super()._track_subtype(init_values)
 
     def _schedule_next_activity(self):
-        """Close the workflow activities of the reviews in ``self`` and schedule the one owed
-        next, in one batch. Reviews with no reviewer get an "appoint a reviewer" activity for
-        the HR officer running the cycle."""
-        all_types = [xmlid for xmlid, __ in NEXT_ACTIVITY.values()] + [APPOINT_REVIEWER]
-        type_ids = {xmlid: self.env["ir.model.data"]._xmlid_to_res_id(xmlid) for xmlid in all_types}
-        done = self.env["mail.activity"].search(
-            [
-                ("res_model", "=", self._name),
-                ("res_id", "in", self.ids),
-                ("activity_type_id", "in", list(type_ids.values())),
-                ("automated", "=", True),
-            ]
-        )
-        done.action_feedback(feedback=self.env._("Done: the review moved on."))
-        model_id = self.env["ir.model"]._get_id(self._name)
-        hr_user = self.env.user if self._performance_user_groups()["hr"] else None
-        vals_list = []
-        for review in self:
-            if review.state not in NEXT_ACTIVITY:
-                continue
-            if not review.reviewer_user_id:
-                xmlid, deadline = APPOINT_REVIEWER, review.date_start
-                user = hr_user or review.cycle_id.write_uid
-            else:
-                xmlid, date_field = NEXT_ACTIVITY[review.state]
-                deadline, user = review[date_field] or review.date_end, review.reviewer_user_id
-            vals_list.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": review.id,
-                    "activity_type_id": type_ids[xmlid],
-                    "date_deadline": deadline,
-                    "user_id": user.id,
-                    "automated": True,
-                }
-            )
-        # One notification per reviewer is enough: the activity list shows the rest.
-        return (
-            self.env["mail.activity"]
-            .with_context(mail_activity_quick_update=True)
-            .sudo()
-            .create(vals_list)
-        )
+        """The to-do owed next on these reviews: produced by the deadline model, the one
+        producer of the addon's to-dos."""
+        return self.env["hr.performance.deadline"]._schedule_workflow_todos(self)
 
     # ------------------------------------------------------------------
     # Business methods
@@ -1349,181 +1341,3 @@ class HrPerformanceReview(models.Model):
             return cap
         rate = (calendar.work_time_rate or 100.0) / 100.0
         return round(cap * min(rate, 1.0), 2)
-
-    # ------------------------------------------------------------------
-    # Deadlines
-    # ------------------------------------------------------------------
-    def _deadline_specs(self, calendar):
-        """The deadlines this review must meet now, from its dates and its job group's
-        settings, each counted with the school's ``calendar``."""
-        self.ensure_one()
-        group = self.job_group_id
-        company = self.company_id
-        head = company._performance_escalation_user()
-        reviewer = self.reviewer_user_id or head
-        reviewee = self.employee_user_id or reviewer
-        meeting = company._performance_local_date(self.meeting_date)
-        specs = []
-
-        def spec(kind, date_from, days, done, user, day_kind="working", due=None, **extra):
-            specs.append(
-                dict(
-                    kind=kind,
-                    date_from=date_from,
-                    days=days,
-                    day_kind=day_kind,
-                    date_due=due or calendar.add(date_from, days, day_kind),
-                    date_done=done or False,
-                    responsible_user_id=user.id,
-                    **extra,
-                )
-            )
-
-        spec(
-            "planning_meeting",
-            self.date_start,
-            group.planning_meeting_days,
-            meeting,
-            reviewer,
-            due=self.date_planning_due,
-        )
-        if meeting:
-            spec("notice", meeting, -group.notice_days, self.date_invitation_sent, reviewer)
-            if self.process == "full":
-                spec(
-                    "self_evaluation",
-                    meeting,
-                    -group.self_evaluation_days,
-                    self.date_self_evaluation,
-                    reviewee,
-                )
-            spec(
-                "draft_statement",
-                meeting,
-                group.draft_statement_days,
-                self.date_draft_sent,
-                reviewer,
-            )
-            spec(
-                "final_statement",
-                meeting,
-                group.final_statement_days,
-                self.date_statement_signed,
-                reviewer,
-                due=self.date_statement_due,
-            )
-            if group.moderation != "none":
-                spec("moderation", meeting, group.moderation_days, self.date_moderated, head)
-        if self.date_draft_sent:
-            spec("comments", self.date_draft_sent, group.comment_days, self.date_comments, reviewee)
-        # The mid-year review is counted from the planning meeting: it is due once that
-        # meeting is set (and follows the date HR may have set by hand).
-        if meeting and self.date_midyear:
-            spec(
-                "midyear",
-                self.date_midyear,
-                0,
-                self.midyear_meeting_date,
-                reviewer,
-                due=self.date_midyear,
-            )
-        if self.date_concern_meeting:
-            spec(
-                "support_review",
-                self.date_concern_meeting,
-                group.support_period_days,
-                self.date_support_review,
-                reviewer,
-            )
-        for observation in self.observation_ids:
-            if observation.state == "cancelled" or not observation.date_observation:
-                continue
-            observed = company._performance_local_date(observation.date_observation)
-            observer = observation.observer_user_id or reviewer
-            spec(
-                "observation_feedback",
-                observed,
-                group.observation_feedback_days,
-                observation.date_feedback,
-                observer,
-                day_kind="school",
-                due=observation.date_feedback_due,
-                observation_id=observation.id,
-            )
-            spec(
-                "observation_record",
-                observed,
-                group.observation_record_days,
-                observation.date_record_shared,
-                observer,
-                due=observation.date_record_due,
-                observation_id=observation.id,
-            )
-        return specs
-
-    def _sync_deadlines(self):
-        """Create, move and close the deadline rows of the reviews in ``self`` so they
-        match the reviews' dates, in a fixed number of queries per school."""
-        # Deadlines are derived data kept by the system: whoever moved a review's date
-        # (reviewer, reviewee recording a date, HR changing a setting) moves its deadlines.
-        reviews = self.sudo().exists()
-        if not reviews:
-            return
-        Deadline = self.env["hr.performance.deadline"].sudo()
-        existing = Deadline.search([("review_id", "in", reviews.ids)])
-        by_key = {(d.review_id.id, d.kind, d.observation_id.id): d for d in existing}
-        calendars = {}
-        to_create, kept = [], Deadline
-        for review in reviews:
-            if review.state == "cancelled" or not review.job_group_id:
-                continue
-            company = review.company_id
-            if company not in calendars:
-                calendars[company] = company._performance_working_calendar()
-            calendar = calendars[company]
-            lead = company.performance_activity_lead_days
-            reminder = company.performance_reminder_days
-            for spec in review._deadline_specs(calendar):
-                due = spec["date_due"]
-                spec.update(
-                    date_activity=calendar.add(due, -lead),
-                    date_reminder=calendar.add(due, -reminder),
-                    date_escalation=calendar.add(due, 1),
-                )
-                key = (review.id, spec["kind"], spec.get("observation_id") or False)
-                deadline = by_key.get(key)
-                if not deadline:
-                    to_create.append(dict(spec, review_id=review.id))
-                    continue
-                kept |= deadline
-                deadline._update_from_spec(spec)
-        obsolete = existing - kept
-        obsolete._close_activities(self.env._("Done: this deadline no longer applies."))
-        obsolete.unlink()
-        Deadline.create(to_create)
-        closed = (existing & kept).filtered(
-            lambda d: d.date_done or d.waived or d.review_id.state in ("completed", "cancelled")
-        )
-        closed._close_activities(self.env._("Done."))
-
-    @api.model
-    def _resync_deadlines(self, companies):
-        """Recompute the due dates of the open reviews of ``companies`` (and of their
-        schools): their calendar, public holidays or closures changed."""
-        if not companies:
-            return
-        # System bookkeeping: every open review of the schools, whoever changed the calendar.
-        reviews = self.sudo().search(
-            [
-                ("company_id", "child_of", companies.ids),
-                ("state", "not in", ("completed", "cancelled")),
-            ]
-        )
-        if not reviews:
-            return
-        for fname in ("date_planning_due", "date_statement_due"):
-            self.env.add_to_compute(self._fields[fname], reviews)
-        observations = reviews.observation_ids
-        for fname in ("date_feedback_due", "date_record_due"):
-            self.env.add_to_compute(observations._fields[fname], observations)
-        reviews._sync_deadlines()

@@ -59,9 +59,9 @@ class HrPerformanceSchoolClosure(models.Model):
         # Not a deletion guard: the deadlines counted across the closure move once it is gone.
         companies = self.company_id
         res = super().unlink()
-        self.env["hr.performance.review"]._resync_deadlines(companies)
+        self.env["hr.performance.deadline"]._sync_for_companies(companies)
         return res
 
     def _resync_deadlines(self, extra_companies=None):
         companies = self.company_id | (extra_companies or self.env["res.company"])
-        self.env["hr.performance.review"]._resync_deadlines(companies)
+        self.env["hr.performance.deadline"]._sync_for_companies(companies)

@@ -7,8 +7,6 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..tools.working_calendar import WorkingCalendar
 
-MONDAY_TO_FRIDAY = frozenset(range(5))
-
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -103,7 +101,7 @@ class ResCompany(models.Model):
             "performance_activity_lead_days",
             "performance_reminder_days",
         } & set(vals):
-            self.env["hr.performance.review"]._resync_deadlines(self)
+            self.env["hr.performance.deadline"]._sync_for_companies(self)
         return res
 
     # ------------------------------------------------------------------
@@ -120,76 +118,57 @@ class ResCompany(models.Model):
             return False
         if not isinstance(value, datetime):
             return value
-        return pytz.utc.localize(value).astimezone(self._performance_tz()).date()
+        return fields.Datetime.context_timestamp(
+            self.with_context(tz=self._performance_tz().zone), value
+        ).date()
 
-    def _performance_is_work_weekday(self):
-        """A callable telling whether the school's working schedule has attendance on the
-        weekday of a date (two-week schedules included). Flexible or empty schedules
-        work Monday to Friday."""
+    def _performance_resource_calendar(self):
+        """The working schedule the school's working days come from: its own, else the
+        standard 40-hour week of ``resource``."""
         self.ensure_one()
-        calendar = self.resource_calendar_id.sudo()
-        attendances = calendar.attendance_ids.filtered(lambda a: not a.display_type)
-        if not calendar or calendar.flexible_hours or not attendances:
-            return lambda day: day.weekday() in MONDAY_TO_FRIDAY
-        by_week = {}
-        for attendance in attendances:
-            by_week.setdefault(attendance.week_type, set()).add(int(attendance.dayofweek))
-        if not calendar.two_weeks_calendar:
-            weekdays = frozenset(by_week.get(False, set()).union(*by_week.values()))
-            return lambda day: day.weekday() in weekdays
-        get_week_type = self.env["resource.calendar.attendance"].get_week_type
-        return lambda day: day.weekday() in by_week.get(str(get_week_type(day)), ())
+        # Working schedules are configuration, not confidential: the deadlines of every
+        # reviewee depend on them, whoever's action moves them.
+        return (self.resource_calendar_id or self.env.ref("resource.resource_calendar_std")).sudo()
 
-    def _performance_days_off(self, date_from, date_to):
-        """Days off of this school in [date_from, date_to], in two queries.
-
-        Returns ``(closed, pupil_free)``: public holidays (Odoo's global time off without a
-        resource, on the school's schedule or on all schedules of the school or its trust)
-        and "school closed" closures are neither working nor school days; "no pupils"
-        closures (INSET days...) are working days but not school days."""
+    def _performance_days_loader(self):
+        """A callable(date_from, date_to) -> (worked, pupil_free) loading this school's
+        days (see :class:`WorkingCalendar`). ``resource`` answers which days are worked —
+        the working schedule less the public holidays of the schedule, or of no schedule
+        in the school or its trust — in one batch call per window, as
+        ``resource.calendar._get_unusual_days`` does; the school's closures (its own and
+        its trust's) are this addon's layer on top."""
         self.ensure_one()
-        return self._performance_days_off_loader()(date_from, date_to)
-
-    def _performance_days_off_loader(self):
-        """A callable(date_from, date_to) loading this school's days off. What it needs of
-        the school (time zone, schedule, trust) is read now, so each load is exactly one
-        query for public holidays and one for closures."""
-        self.ensure_one()
-        tz = self._performance_tz()
-        calendar_id = self.resource_calendar_id.id
-        # The school and the companies above it (its trust): their closures apply.
+        calendar = self._performance_resource_calendar()
+        # The school and the companies above it (its trust): their closures and their
+        # company-wide public holidays apply.
         company_ids = [int(part) for part in (self.sudo().parent_path or "").split("/") if part]
         company_ids = company_ids or [self.id]
-        # Public holidays and closures are not confidential and every deadline of every
-        # reviewee depends on them: read them as superuser, dates only.
-        Leave = self.env["resource.calendar.leaves"].sudo()
+        tz = pytz.timezone(calendar.tz or "UTC")
+        leave_domain = [
+            ("time_type", "=", "leave"),
+            "|",
+            ("calendar_id", "!=", False),
+            ("company_id", "in", company_ids),
+        ]
+        # Closures are not confidential and every deadline depends on them: dates only.
         Closure = self.env["hr.performance.school.closure"].sudo()
 
         def load(date_from, date_to):
-            start = tz.localize(datetime.combine(date_from, time.min)).astimezone(pytz.utc)
-            end = tz.localize(datetime.combine(date_to, time.max)).astimezone(pytz.utc)
-            leaves = Leave.search_fetch(
-                [
-                    ("resource_id", "=", False),
-                    ("time_type", "=", "leave"),
-                    ("date_from", "<=", end.replace(tzinfo=None)),
-                    ("date_to", ">=", start.replace(tzinfo=None)),
-                    "|",
-                    ("calendar_id", "=", calendar_id),
-                    "&",
-                    ("calendar_id", "=", False),
-                    ("company_id", "in", company_ids),
-                ],
-                ["date_from", "date_to"],
-            )
-            closed, pupil_free = set(), set()
-            for leave in leaves:
-                first = pytz.utc.localize(leave.date_from).astimezone(tz)
-                last = pytz.utc.localize(leave.date_to).astimezone(tz)
-                last_day = last.date()
-                if last.time() == time.min and last_day > first.date():
-                    last_day -= timedelta(days=1)  # ends at midnight: the next day is not off
-                closed.update(_days(max(first.date(), date_from), min(last_day, date_to)))
+            start = tz.localize(datetime.combine(date_from, time.min))
+            end = tz.localize(datetime.combine(date_to, time.max))
+            if calendar.flexible_hours:
+                # As resource does for flexible schedules: every day but time off.
+                off = set()
+                for first, last, _leave in calendar._leave_intervals_batch(
+                    start, end, domain=leave_domain
+                )[False]:
+                    # An interval ending at midnight leaves the next day worked.
+                    off.update(_days(first.date(), (last - timedelta(microseconds=1)).date()))
+                worked = set(_days(date_from, date_to)) - off
+            else:
+                intervals = calendar._work_intervals_batch(start, end, domain=leave_domain)
+                worked = {first.date() for first, _last, _meta in intervals[False]}
+            pupil_free = set()
             closures = Closure.search_fetch(
                 [
                     ("company_id", "in", company_ids),
@@ -199,9 +178,12 @@ class ResCompany(models.Model):
                 ["date_from", "date_to", "closure_type"],
             )
             for closure in closures:
-                days = _days(max(closure.date_from, date_from), min(closure.date_to, date_to))
-                (closed if closure.closure_type == "closed" else pupil_free).update(days)
-            return closed, pupil_free
+                days = set(_days(max(closure.date_from, date_from), min(closure.date_to, date_to)))
+                if closure.closure_type == "closed":
+                    worked -= days
+                else:
+                    pupil_free |= days
+            return worked, pupil_free
 
         return load
 
@@ -221,11 +203,7 @@ class ResCompany(models.Model):
                 )
             )
 
-        return WorkingCalendar(
-            self._performance_is_work_weekday(),
-            self._performance_days_off_loader(),
-            no_working_day,
-        )
+        return WorkingCalendar(self._performance_days_loader(), no_working_day)
 
     def _performance_add_working_days(self, day, days, kind="working"):
         """The ``days``-th working day (``kind='working'``) or school day

@@ -23,7 +23,7 @@ class ResourceCalendarLeaves(models.Model):
         # Not a deletion guard: deadlines counted across a removed public holiday move.
         companies = self._performance_companies()
         res = super().unlink()
-        self.env["hr.performance.review"]._resync_deadlines(companies)
+        self.env["hr.performance.deadline"]._sync_for_companies(companies)
         return res
 
     def _performance_companies(self):
@@ -46,4 +46,4 @@ class ResourceCalendarLeaves(models.Model):
     def _performance_resync_deadlines(self, extra_companies=None):
         companies = self._performance_companies() | (extra_companies or self.env["res.company"])
         if companies:
-            self.env["hr.performance.review"]._resync_deadlines(companies)
+            self.env["hr.performance.deadline"]._sync_for_companies(companies)

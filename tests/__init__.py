@@ -19,3 +19,7 @@ from . import test_access_log
 from . import test_http_access
 from . import test_rights_engine
 from . import test_launch_reviewer_cap
+from . import test_deadline_closed_reviews
+from . import test_midyear_rule
+from . import test_deadline_queries
+from . import test_deadline_rules

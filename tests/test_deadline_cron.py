@@ -45,6 +45,14 @@ class TestDeadlineCron(SchoolProcessCase):
             )
         )
 
+    def _digests(self, partner):
+        return self.env["mail.mail"].search(
+            [
+                ("recipient_ids", "in", partner.ids),
+                ("subject", "=like", "Overdue performance deadlines:%"),
+            ]
+        )
+
     def _mails(self, template_xmlid, partner):
         template = self.env.ref(template_xmlid)
         subject_start = template.subject.split(":")[0]
@@ -64,7 +72,6 @@ class TestDeadlineCron(SchoolProcessCase):
         self.assertEqual(self_evaluation.date_escalation, date(2026, 10, 21))
         tom, helen = self.reviewee_user.partner_id, self.headteacher_user.partner_id
         reminder = "hr_school_performance.mail_template_deadline_reminder"
-        escalation = "hr_school_performance.mail_template_deadline_escalation"
 
         # 13 October: Tom's self-evaluation becomes a to-do; Tina's planning meeting,
         # due on 29 September and never held, goes to the headteacher.
@@ -76,16 +83,18 @@ class TestDeadlineCron(SchoolProcessCase):
             self.assertEqual(todo.user_id, self.reviewee_user)
             self.assertEqual(todo.date_deadline, date(2026, 10, 20))
             self.assertEqual(todo.summary, "Return the self-evaluation")
-            overdue = self._activities(self.review_tina, OVERDUE_TYPE)
-            self.assertEqual(len(overdue), 1)
-            self.assertEqual(overdue.user_id, self.headteacher_user)
-            self.assertEqual(len(self._mails(escalation, helen)), 1)
+            # No to-do for the headteacher on the review (the reviewee reads it): one
+            # digest e-mail, once.
+            self.assertFalse(self._activities(self.review_tina, OVERDUE_TYPE))
+            self.assertEqual(len(self._digests(helen)), 1)
             self.assertFalse(self._mails(reminder, tom))
         planning = self._deadline(self.review_tina, "planning_meeting")
         self.assertEqual(planning.escalation_user_id, self.headteacher_user)
         self.assertTrue(planning.reminder_done)
         self.assertFalse(planning.date_reminder_sent, "no reminder after the due date")
-        self.assertIn("Tina Assistant", self._mails(escalation, helen).body_html)
+        digest = self._digests(helen)
+        self.assertIn("Tina Assistant", digest.body_html)
+        self.assertIn(f"res_id={self.review_tina.id}", digest.body_html, "a link to the review")
 
         # 16 October: two working days before, the reminder, once.
         for _run in range(2):
@@ -101,12 +110,23 @@ class TestDeadlineCron(SchoolProcessCase):
         for _run in range(2):
             with freeze_time("2026-10-21 06:00"):
                 self._run_cron()
-            overdue = self._activities(self.review, OVERDUE_TYPE)
-            self.assertEqual(len(overdue), 1)
-            self.assertEqual(len(self._mails(escalation, helen)), 2)
-        self.assertEqual(overdue.user_id, self.headteacher_user)
-        self.assertIn("Overdue since", overdue.summary)
+            self.assertFalse(self._activities(self.review, OVERDUE_TYPE))
+            self.assertEqual(len(self._digests(helen)), 2, "one digest a day")
+        self.assertEqual(self_evaluation.escalation_user_id, self.headteacher_user)
+        latest = self._digests(helen).sorted("id")[-1]
+        self.assertIn("Tom", latest.body_html)
+        self.assertIn("Self-evaluation returned", latest.body_html)
         self.assertFalse(self_evaluation.date_next_action)
+        # Tom sees one to-do for his self-evaluation, nothing addressed to the headteacher.
+        self.assertEqual(
+            self.review.activity_ids.filtered(lambda a: a.user_id == self.reviewee_user).mapped(
+                "summary"
+            ),
+            ["Return the self-evaluation"],
+        )
+        self.assertFalse(
+            self.review.activity_ids.filtered(lambda a: a.user_id == self.headteacher_user)
+        )
 
         # Returned late: the to-dos are closed, the deadline shows it was late.
         with freeze_time("2026-10-21 14:00"):

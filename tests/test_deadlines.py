@@ -63,16 +63,19 @@ class TestDeadlines(SchoolProcessCase):
             self._deadline(self.review, "comments").responsible_user_id, self.reviewee_user
         )
 
-    def test_midyear_about_six_months_after_the_meeting(self):
-        # The fixture group sets the mid-year review 5 months after the meeting.
-        self.assertEqual(self.review.date_midyear, date(2027, 3, 22))
-        self.assertEqual(self._due("midyear"), date(2027, 3, 22))
+    def test_midyear_counted_from_the_period_start(self):
+        # The fixture group sets the mid-year review 5 months after the period starts
+        # (1 September), not after the meeting of 22 October.
+        self.assertEqual(self.review.date_midyear, date(2027, 2, 1))
+        self.assertEqual(self._due("midyear"), date(2027, 2, 1))
 
     def test_midyear_falling_in_a_closure_moves_to_the_next_working_day(self):
         with freeze_time("2026-09-03 09:00"):
             review = self._launched_review(self.ta_2)
             self._book(review, london(date(2026, 9, 14)))
-        # 14 February 2027 is a Sunday in front of the February half-term.
+        # HR moves the cycle's mid-year to Monday 15 February 2027, the first day of the
+        # February half-term.
+        review.cycle_id.date_midyear = date(2027, 2, 15)
         self.assertEqual(review.date_midyear, date(2027, 2, 22))
         # Without a login, the reviewee's own deadlines fall to the reviewer.
         self.assertEqual(
@@ -163,9 +166,10 @@ class TestDeadlines(SchoolProcessCase):
 
     def test_settings_closures_and_holidays_move_open_deadlines(self):
         draft = self._deadline(self.review, "draft_statement")
-        self.job_group.draft_statement_days = 3
+        rule = self.job_group._deadline_rule("draft_statement")
+        rule.days = 3
         self.assertEqual(draft.date_due, date(2026, 11, 3))
-        self.job_group.draft_statement_days = 5
+        rule.days = 5
         self.assertEqual(draft.date_due, date(2026, 11, 5))
         closure = self.env["hr.performance.school.closure"].create(
             {
@@ -190,20 +194,24 @@ class TestDeadlines(SchoolProcessCase):
         self.assertEqual(draft.date_due, date(2026, 11, 6))
 
     def test_zero_or_negative_deadline_setting_is_refused(self):
-        for fname, value in (
-            ("notice_days", 0),
-            ("draft_statement_days", -5),
-            ("planning_meeting_days", 0),
-            ("observation_notice_days", -1),
+        for code, value, default in (
+            ("notice", 0, 5),
+            ("draft_statement", -5, 5),
+            ("planning_meeting", 0, 20),
+            ("observation_notice", -1, 7),
         ):
+            rule = self.job_group._deadline_rule(code)
             with self.assertRaisesRegex(ValidationError, "must be a positive number of days"):
-                self.job_group.write({fname: value})
-            self.assertStored(self.job_group, fname, self.job_group._fields[fname].default(None))
+                rule.write({"days": value})
+            self.assertStored(rule, "days", default)
         form = Form(self.job_group)
-        form.comment_days = 0
-        with self.assertRaisesRegex(ValidationError, "Reviewee Comments"):
+        with form.deadline_rule_ids.edit(
+            self.job_group.deadline_rule_ids.ids.index(self.job_group._deadline_rule("comments").id)
+        ) as line:
+            line.days = 0
+        with self.assertRaisesRegex(ValidationError, "Reviewee's comments returned"):
             form.save()
-        self.assertStored(self.job_group, "comment_days", 5)
+        self.assertStored(self.job_group._deadline_rule("comments"), "days", 5)
         self.assertEqual(self._due("draft_statement"), date(2026, 11, 5))
         with self.assertRaisesRegex(ValidationError, "positive number of working days"):
             self.school.performance_reminder_days = 0
@@ -248,4 +256,5 @@ class TestDeadlines(SchoolProcessCase):
         self.assertFalse(self.review.meeting_date)
         self.assertEqual(self.review.deadline_ids.mapped("kind"), ["planning_meeting"])
         self.review.with_user(self.reviewer_user).action_cancel()
-        self.assertFalse(self.review.deadline_ids)
+        # Kept as a record, closed with the review: nothing is owed any more.
+        self.assertEqual(self.review.deadline_ids.mapped("status"), ["closed"])

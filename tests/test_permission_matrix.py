@@ -43,6 +43,8 @@ EXPECTED = {
     # A trust-wide group: HR officers write the groups of the companies they are allowed in,
     # so only HR with the trust among them (here the HR manager).
     "hr.performance.job.group": {R: EVERYONE, W: MANAGER, C: MANAGER, U: MANAGER},
+    # The deadline rules of that trust-wide group: configured as the group is.
+    "hr.performance.deadline.rule": {R: EVERYONE, W: MANAGER, C: MANAGER, U: MANAGER},
     "hr.performance.sip.priority": {
         R: IN_SCHOOL_A,
         W: HEAD_OR_HR_A,
@@ -150,6 +152,19 @@ class TestPermissionMatrix(HrSchoolPerformanceSecurityCase):
                 "name",
                 {"sequence": 5},
                 {"name": "New", "company_id": self.trust.id, "job_ids": [(6, 0, self.job.ids)]},
+            ),
+            "hr.performance.deadline.rule": (
+                self.spare_job_group.deadline_rule_ids[:1],
+                "name",
+                {"days": 3},
+                {
+                    "job_group_id": self.spare_job_group.id,
+                    "code": "new",
+                    "name": "New",
+                    "event": "planning_meeting",
+                    "days": 3,
+                    "done_event": "draft_sent",
+                },
             ),
             "hr.performance.sip.priority": (
                 self.sip_priority,

@@ -67,7 +67,8 @@ class TestReviewWorkflow(SchoolPerformanceCase):
         self.assertEqual(
             self._activity_types(review), ["hr_school_performance.mail_activity_type_midyear"]
         )
-        self.assertEqual(review.activity_ids.date_deadline, date(2027, 2, 15))
+        # The mid-year is due 5 months after the period starts, not after the meeting.
+        self.assertEqual(review.activity_ids.date_deadline, date(2027, 2, 1))
         review.action_start_final_review()
         self.env.cr.flush()  # each button is a request: its tracking is posted
         self.assertEqual(review.state, "final_review")

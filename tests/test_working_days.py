@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from .common_process import BANK_HOLIDAYS, CLOSURES, SchoolProcessCase, london
+from .common_process import BANK_HOLIDAYS, CLOSURES, LONDON, SchoolProcessCase, london
 
 DAYS = st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 12, 31))
 COUNTS = st.integers(min_value=0, max_value=45)
@@ -200,13 +200,14 @@ class TestWorkingDays(SchoolProcessCase):
     def test_days_off_are_loaded_once_per_window(self):
         calendar = self.school._performance_working_calendar()
         self.env.invalidate_all()
-        # Public holidays, then closures: two queries for a window of more than a year...
-        with self.assertQueryCount(2):
+        # One call to resource (the schedule read once, its attendances and public holidays)
+        # and one query for closures, for a window of more than a year...
+        with self.assertQueryCount(6):
             for offset in range(0, 300, 7):
                 calendar.add(date(2026, 9, 1) + timedelta(days=offset), 10)
                 calendar.between(date(2026, 9, 1), date(2026, 9, 1) + timedelta(days=offset))
-        # ... and two more only when a date falls outside it.
-        with self.assertQueryCount(2):
+        # ... and as many again (less the schedule) only when a date falls outside it.
+        with self.assertQueryCount(4):
             calendar.add(date(2030, 1, 7), 3)
         self.assertEqual(calendar.load_count, 2)
 
@@ -271,3 +272,18 @@ class TestWorkingDays(SchoolProcessCase):
         school_day = calendar.add(day, days, "school")
         self.assertTrue(calendar.is_working_day(school_day, "working"))
         self.assertGreaterEqual(school_day, calendar.add(day, days, "working"))
+
+    @PROPERTY_SETTINGS
+    @given(day=DAYS, days=COUNTS)
+    def test_property_matches_resource_plan_days_without_closures(self, day, days):
+        """Without school closures, a working day is exactly what ``resource`` plans on:
+        the school's schedule less its public holidays."""
+        self.closures.exists().unlink()
+        calendar = self.school._performance_working_calendar()
+        # plan_days counts the day it starts from: start on the day after ``day``.
+        start = LONDON.localize(datetime.combine(day + timedelta(days=1), time.min))
+        planned = self.calendar.plan_days(max(days, 1), start, compute_leaves=True)
+        expected = planned.date()
+        if not days and calendar.is_working_day(day):
+            expected = day
+        self.assertEqual(calendar.add(day, days), expected)

@@ -1,9 +1,10 @@
 """Working-day and school-day arithmetic for one school, free of the ORM.
 
 ``res.company._performance_working_calendar()`` builds a :class:`WorkingCalendar` for a
-school; every deadline of the addon is computed through it. Days off are loaded for a
-window of dates at a time (one query for public holidays, one for school closures) and
-the window grows on demand, so counting never costs a query per day.
+school; every deadline of the addon is computed through it. The days worked are loaded
+for a window of dates at a time (one call to ``resource.calendar``'s batch interval
+methods, one query for school closures) and the window grows on demand, so counting never
+costs a query per day.
 """
 
 from datetime import timedelta
@@ -27,21 +28,20 @@ class WorkingCalendar:
     """Answers "is D a working day", "N working days after D" and "working days
     between D1 and D2" for one school.
 
-    :param is_work_weekday: callable(date) -> bool, True when the school's working
-        schedule has attendance on that weekday (two-week schedules included);
-    :param load_days_off: callable(date_from, date_to) -> (closed, pupil_free), two sets
-        of dates in [date_from, date_to]: ``closed`` are neither working nor school days
-        (public holidays, school closed), ``pupil_free`` are working days without pupils
-        (INSET days, holidays when staff work), which are therefore not school days;
+    :param load_days: callable(date_from, date_to) -> (worked, pupil_free), two sets of
+        dates in [date_from, date_to]: ``worked`` are the school's working days (its
+        working schedule less public holidays and "school closed" closures, as
+        ``resource`` and the school's closures answer them), ``pupil_free`` are working
+        days without pupils (INSET days, holidays when staff work), which are therefore
+        not school days;
     :param error_factory: callable(date) -> exception raised when no working day can be
         found near that date.
     """
 
-    def __init__(self, is_work_weekday, load_days_off, error_factory=NoWorkingDayError):
-        self._is_work_weekday = is_work_weekday
-        self._load_days_off = load_days_off
+    def __init__(self, load_days, error_factory=NoWorkingDayError):
+        self._load_days = load_days
         self._error_factory = error_factory
-        self._closed = set()
+        self._worked = set()
         self._pupil_free = set()
         self._loaded_from = None
         self._loaded_to = None
@@ -51,8 +51,8 @@ class WorkingCalendar:
     # Loading
     # ------------------------------------------------------------------
     def _load(self, date_from, date_to):
-        closed, pupil_free = self._load_days_off(date_from, date_to)
-        self._closed.update(closed)
+        worked, pupil_free = self._load_days(date_from, date_to)
+        self._worked.update(worked)
         self._pupil_free.update(pupil_free)
         self.load_count += 1
 
@@ -84,7 +84,7 @@ class WorkingCalendar:
         if kind not in KINDS:
             raise ValueError(f"Unknown kind of day: {kind!r}")
         self._ensure_loaded(day)
-        if day in self._closed or not self._is_work_weekday(day):
+        if day not in self._worked:
             return False
         return kind == WORKING or day not in self._pupil_free
 

@@ -1,0 +1,102 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.fields import Command
+from odoo.tests import tagged, users, warmup
+
+from .common_process import SchoolProcessCase, london
+
+
+@tagged("post_install", "-at_install")
+class TestDeadlineQueries(SchoolProcessCase):
+    """Query budgets of the deadline hot paths: one run of the daily job, and moving a
+    planning meeting (which moves every deadline counted from it)."""
+
+    def setUp(self):
+        super().setUp()
+        self.cron = self.env.ref("hr_school_performance.ir_cron_performance_deadlines")
+        with freeze_time("2026-09-01 08:00"):
+            self.review = self._launched_review(self.ta_1)
+        with freeze_time("2026-10-01 09:00"):
+            self.event = self._book(self.review, london(date(2026, 10, 22)))
+
+    def _run_cron(self):
+        with self.enter_registry_test_mode():
+            self.cron.method_direct_trigger()
+
+    def _idle_group(self, count):
+        """``count`` reviews launched for January: nothing of theirs is due in October."""
+        job = self.env["hr.job"].create({"name": "Midday Supervisor", "company_id": self.school.id})
+        group = self.env["hr.performance.job.group"].create(
+            {
+                "name": "Midday Supervisors",
+                "company_id": self.school.id,
+                "job_ids": [Command.link(job.id)],
+                "cycle_start_month": "1",
+                "cycle_start_day": 4,
+            }
+        )
+        self._add_staff(job, count, 0)
+        cycle = self._create_cycle(group=group, start=date(2027, 1, 4), end=date(2028, 1, 3))
+        self._launch(cycle)
+        return job, cycle
+
+    def _add_staff(self, job, count, start):
+        self.env["hr.employee"].create(
+            [
+                {
+                    "name": f"Supervisor {start + index}",
+                    "company_id": self.school.id,
+                    "job_id": job.id,
+                    "parent_id": self.manager.id,
+                }
+                for index in range(count)
+            ]
+        )
+
+    def _assert_cron_queries(self, expected):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(expected):
+            self._run_cron()
+
+    def test_cron_batch_with_nothing_due_costs_the_same_for_5_and_50_reviews(self):
+        # 30 September: nothing of the fixture review is due before its meeting notice.
+        with freeze_time("2026-09-30 06:00"):
+            self._run_cron()  # the fixture review's to-dos and reminders, if any
+            job, cycle = self._idle_group(5)
+            self.assertEqual(len(cycle.review_ids), 5)
+            self._run_cron()
+            self._assert_cron_queries(16)
+            self._add_staff(job, 45, 5)
+            cycle.with_user(self.hr_officer).action_add_eligible()
+            self.assertEqual(len(cycle.review_ids), 50)
+            self._assert_cron_queries(16)
+
+    def test_cron_batch_of_due_items_has_a_fixed_budget(self):
+        # 13 October: the self-evaluation and meeting notice of two reviews become
+        # to-dos; nothing is reminded or escalated yet.
+        with freeze_time("2026-09-03 08:00"):
+            other = self._launched_review(self.ta_2)
+        with freeze_time("2026-10-01 09:00"):
+            self._book(other, london(date(2026, 10, 22)))
+        with freeze_time("2026-09-30 06:00"):
+            self._run_cron()
+        with freeze_time("2026-10-13 06:00"):
+            self._assert_cron_queries(142)
+        todos = (self.review | other).activity_ids.filtered(
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref("hr_school_performance.mail_activity_type_deadline")
+            )
+        )
+        self.assertTrue(todos)
+
+    @users("hsp_reviewer")
+    @warmup
+    def test_moving_the_planning_meeting_as_the_reviewer(self):
+        event = self.event.with_user(self.env.user)
+        with freeze_time("2026-10-14 09:00"), self.assertQueryCount(hsp_reviewer=115):
+            event.write({"start": london(date(2026, 11, 5)), "stop": london(date(2026, 11, 5), 11)})
+        self.assertEqual(self._deadline(self.review, "self_evaluation").date_due, date(2026, 11, 3))
