@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Developer tooling for the hr_school_performance Odoo 19.0 addon.
-# Called by the Makefile; usage: devtools/dev.sh {demo|test|lint|pytest [DB] [args]|deps|stop|clean}
+# Called by the Makefile; usage: devtools/dev.sh {demo|test|lint|pytest [DB] [args]|bench [DB]|pot|deps|db|stop|clean}
 #
 # Database server: a private PostgreSQL cluster of this checkout (initialised and
 # started on demand, 127.0.0.1 only, trust auth) unless one of
@@ -611,6 +611,37 @@ cmd_bench() {
         --sizes "${SIZES:-10 100 1000}"
 }
 
+# ---------------------------------------------------------------------- pot
+
+# Regenerate i18n/<addon>.pot with Odoo's own exporter (odoo i18n export), from a
+# throw-away database where the addon is installed without demo data (the template holds
+# the addon's own terms, not the demo trust's). The exporter walks the addons path
+# following symbolic links, and .build/addons/<addon> points back at the checkout that
+# holds .build/: it would walk in circles, so it reads a copy of the sources without .build/.
+POT_TMP=""
+cmd_pot() {
+    ensure_db_server
+    write_config
+    local db="hsp_pot_$$_$(date +%s)" tmp
+    tmp="$(mktemp -d)"
+    POT_TMP="$tmp"
+    mkdir -p "$tmp/addons/$ADDON_NAME"
+    tar -C "$ADDON_DIR" --exclude=./.build --exclude=./.git -cf - . | tar -C "$tmp/addons/$ADDON_NAME" -xf -
+    sed "s|^addons_path = .*|addons_path = $tmp/addons,$(odoo_addons_dirs)|" "$ODOO_CONF" >"$tmp/odoo.conf"
+    TEST_DB="$db"
+    trap 'cleanup_test_db; rm -rf "${POT_TMP:?}"' EXIT
+    say "installing $ADDON_NAME without demo data in $db (log: $LOG_DIR/pot.log)"
+    "${ODOO[@]}" -c "$tmp/odoo.conf" -d "$db" -i "$ADDON_NAME" --stop-after-init --no-http \
+        --max-cron-threads 0 --log-level warn >"$LOG_DIR/pot.log" 2>&1 ||
+        { tail -n 30 "$LOG_DIR/pot.log" >&2; die "could not install $ADDON_NAME (log: $LOG_DIR/pot.log)"; }
+    say "exporting the translation template"
+    "${ODOO[@]}" i18n export -c "$tmp/odoo.conf" -d "$db" "$ADDON_NAME" >>"$LOG_DIR/pot.log" 2>&1 ||
+        { tail -n 30 "$LOG_DIR/pot.log" >&2; die "odoo i18n export failed (log: $LOG_DIR/pot.log)"; }
+    mkdir -p "$ADDON_DIR/i18n"
+    cp "$tmp/addons/$ADDON_NAME/i18n/$ADDON_NAME.pot" "$ADDON_DIR/i18n/$ADDON_NAME.pot"
+    say "wrote i18n/$ADDON_NAME.pot ($(grep -c '^msgid ' "$ADDON_DIR/i18n/$ADDON_NAME.pot") terms)"
+}
+
 # --------------------------------------------------------------- stop/clean
 
 cmd_stop() {
@@ -645,11 +676,12 @@ main() {
         lint) cmd_lint "$@" ;;
         pytest) cmd_pytest "$@" ;;
         bench) cmd_bench "$@" ;;
+        pot) cmd_pot ;;
         deps) ensure_deps ;;
         db) ensure_db_server ;;
         stop) cmd_stop ;;
         clean) cmd_clean ;;
-        *) die "usage: $0 {demo|test|lint|pytest [DB] [pytest args]|bench [DB]|deps|db|stop|clean}" ;;
+        *) die "usage: $0 {demo|test|lint|pytest [DB] [pytest args]|bench [DB]|pot|deps|db|stop|clean}" ;;
     esac
 }
 
