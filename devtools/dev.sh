@@ -109,10 +109,11 @@ find_pg_bin() {
 }
 PG_BIN="$(find_pg_bin)"
 
-# run a PostgreSQL server binary as the cluster owner (PostgreSQL refuses root)
+# run a PostgreSQL server binary as the cluster owner (PostgreSQL refuses root); from /,
+# since 'postgres' may not be allowed into the current directory (the checkout)
 as_pg_owner() {
     if is_root; then
-        runuser -u postgres -- "$@"
+        (cd / && runuser -u postgres -- "$@")
     else
         "$@"
     fi
