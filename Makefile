@@ -10,14 +10,17 @@
 #                             (extra args: PYTEST_ARGS="-k name --odoo-http")
 #   make bench DB=hsp_demo    benchmark of cycle launch and the deadline cron (rolled back;
 #                             SIZES="10 100 1000")
-#   make stop / make clean    stop the private cluster / also delete .build/
+#   make pot                  regenerate i18n/hr_school_performance.pot with Odoo's exporter
+#                             (throw-away database without demo data)
+#   make db                   start (the first time: initialise) the private cluster only
+#   make stop / make clean    stop the private cluster / also delete .build/ and the cluster
 
 SHELL := /bin/bash
 DEV := bash devtools/dev.sh
 DB ?= hsp_demo
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint pytest bench deps stop clean
+.PHONY: demo test lint pytest bench pot deps db stop clean
 
 demo:
 	@$(DEV) demo
@@ -34,8 +37,14 @@ pytest:
 bench:
 	@$(DEV) bench $(DB)
 
+pot:
+	@$(DEV) pot
+
 deps:
 	@$(DEV) deps
+
+db:
+	@$(DEV) db
 
 stop:
 	@$(DEV) stop

@@ -59,6 +59,10 @@
         "demo/hr_employee_demo.xml",
         "demo/hr_performance_config_demo.xml",
         "demo/hr_performance_review_demo.xml",
+        "demo/calendar_event_demo.xml",
+        "demo/hr_performance_observation_demo.xml",
+        "demo/hr_performance_training_need_demo.xml",
+        "demo/hr_performance_access_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Developer tooling for the hr_school_performance Odoo 19.0 addon.
-# Called by the Makefile; usage: devtools/dev.sh {demo|test|lint|pytest [DB] [args]|deps|stop|clean}
+# Called by the Makefile; usage: devtools/dev.sh {demo|test|lint|pytest [DB] [args]|bench [DB]|pot|deps|db|stop|clean}
 #
-# Database server: a private PostgreSQL cluster in .build/ (initialised and
-# started on demand, 127.0.0.1:$HSP_PG_PORT only, trust auth) unless one of
+# Database server: a private PostgreSQL cluster of this checkout (initialised and
+# started on demand, 127.0.0.1 only, trust auth) unless one of
 # PGHOST / PGPORT / PGUSER / PGPASSWORD is set, in which case that server is used.
+# The cluster lives in .build/ ; as root it runs as the OS user 'postgres' and lives
+# in a postgres-owned folder outside the checkout (recorded in .build/pg_cluster_dir),
+# so that a checkout under a folder 'postgres' cannot traverse (mktemp -d, a 0700
+# home) works without loosening any permission. Its port is chosen free at the first
+# start and remembered in .build/pg_port.
 #
 # Environment knobs (all optional):
-#   HSP_PG_PORT   port of the private cluster (54329)
+#   HSP_PG_PORT   port of the private cluster (default: the remembered one, else a free one)
 #   HSP_PG_BIN    PostgreSQL binaries dir (default: /usr/lib/postgresql/<newest>/bin or pg_config)
 #   DEMO_DB       demo database name (hsp_demo)        DEMO_PORT  demo HTTP port (8069)
 #   ADDON_DIR     addon source dir to use instead of the repo root (tooling self-tests)
@@ -24,10 +29,9 @@ ADDONS_LINK_DIR="$BUILD/addons"
 ODOO_CONF="$BUILD/odoo.conf"
 LOG_DIR="$BUILD/logs"
 DATA_DIR="$BUILD/data"
-PGDATA_DIR="$BUILD/pgdata"
-PGRUN_DIR="$BUILD/pgrun"
-PG_LOG="$BUILD/postgresql.log"
-PG_PORT="${HSP_PG_PORT:-54329}"
+PG_PORT_FILE="$BUILD/pg_port"              # remembered port of the private cluster
+PG_CLUSTER_DIR_FILE="$BUILD/pg_cluster_dir" # where the cluster lives, when not in .build/
+PG_PORT="${HSP_PG_PORT:-}"                  # set by ensure_db_server
 PG_ROLE="odoo"            # bootstrap superuser of the private cluster (Odoo refuses 'postgres')
 DEMO_DB="${DEMO_DB:-hsp_demo}"
 DEMO_PORT="${DEMO_PORT:-8069}"
@@ -44,6 +48,38 @@ say() { printf '==> %s\n' "$*"; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
 is_root() { [[ "$(id -u)" -eq 0 ]]; }
+
+# Where the private cluster's data, socket and log live (PG_STATE_DIR):
+# - the folder recorded in .build/pg_cluster_dir, if any;
+# - .build/ itself when not root, or for a cluster initialised there before;
+# - as root: a folder owned by 'postgres' outside the checkout, keyed by the checkout's
+#   path (the 'postgres' user may not be able to traverse the checkout's parents).
+pg_outside_state_dir() {
+    local base home key name
+    home="$(getent passwd postgres | cut -d: -f6)"
+    if [[ -n "$home" && -d "$home" && ! -L "$home" && "$(stat -c %U "$home")" == "postgres" ]]; then
+        base="$home/$ADDON_NAME-clusters"
+    else
+        base="/var/tmp/$ADDON_NAME-clusters"
+    fi
+    key="$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)"
+    name="$(basename "$ROOT")"
+    echo "$base/${name//[^A-Za-z0-9._-]/_}-$key"
+}
+
+resolve_pg_state_dir() {
+    if [[ -s "$PG_CLUSTER_DIR_FILE" ]]; then
+        cat "$PG_CLUSTER_DIR_FILE"
+    elif ! is_root || [[ -f "$BUILD/pgdata/PG_VERSION" ]]; then
+        echo "$BUILD"
+    else
+        pg_outside_state_dir
+    fi
+}
+PG_STATE_DIR="$(resolve_pg_state_dir)"
+PGDATA_DIR="$PG_STATE_DIR/pgdata"
+PGRUN_DIR="$PG_STATE_DIR/pgrun"
+PG_LOG="$PG_STATE_DIR/postgresql.log"
 
 # the Odoo launcher: `odoo` if on PATH, else `python3 -m odoo`
 if command -v odoo >/dev/null 2>&1; then
@@ -73,10 +109,11 @@ find_pg_bin() {
 }
 PG_BIN="$(find_pg_bin)"
 
-# run a PostgreSQL server binary as the cluster owner (PostgreSQL refuses root)
+# run a PostgreSQL server binary as the cluster owner (PostgreSQL refuses root); from /,
+# since 'postgres' may not be allowed into the current directory (the checkout)
 as_pg_owner() {
     if is_root; then
-        runuser -u postgres -- "$@"
+        (cd / && runuser -u postgres -- "$@")
     else
         "$@"
     fi
@@ -105,6 +142,21 @@ pg_running() {
     [[ -f "$PGDATA_DIR/PG_VERSION" ]] && as_pg_owner "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1
 }
 
+# as root, outside the checkout: a folder only 'postgres' can enter, marked with the
+# checkout it belongs to (make clean deletes it only when the mark matches)
+prepare_outside_state_dir() {
+    local dir="$PG_STATE_DIR"
+    [[ ! -L "$dir" && ! -L "$(dirname "$dir")" ]] || die "$dir (or its parent) is a symbolic link: refusing to use it"
+    install -d -o postgres -g postgres -m 755 "$(dirname "$dir")"
+    install -d -o postgres -g postgres -m 700 "$dir"
+    [[ "$(stat -c %U "$dir")" == "postgres" ]] || die "$dir exists and is not owned by 'postgres'"
+    if [[ -f "$dir/checkout" && "$(cat "$dir/checkout")" != "$ROOT" ]]; then
+        die "$dir belongs to another checkout ($(cat "$dir/checkout")); remove it or run 'make clean' there"
+    fi
+    printf '%s\n' "$ROOT" >"$dir/checkout"
+    printf '%s\n' "$dir" >"$PG_CLUSTER_DIR_FILE"
+}
+
 init_private_cluster() {
     say "initialising private PostgreSQL cluster in $PGDATA_DIR"
     mkdir -p "$PGDATA_DIR" "$PGRUN_DIR"
@@ -131,7 +183,7 @@ EOF
 
 # --- $ADDON_NAME private development cluster (devtools/dev.sh) ---
 listen_addresses = '127.0.0.1'
-# port: given at start (pg_ctl -o "-p \$HSP_PG_PORT")
+# port: given at start (pg_ctl -o "-p PORT", see .build/pg_port)
 unix_socket_directories = '$PGRUN_DIR'
 # throw-away development data: favour speed over crash safety
 fsync = off
@@ -140,15 +192,44 @@ full_page_writes = off
 EOF
 }
 
+# the port of the private cluster, written to .build/pg_port (called under the lock):
+# HSP_PG_PORT if set; else the port the cluster runs on; else the remembered one if it
+# is still free; else a new free port (a remembered port another process took is replaced)
+choose_pg_port() {
+    local port=""
+    if [[ -n "${HSP_PG_PORT:-}" ]]; then
+        port="$HSP_PG_PORT"
+    elif pg_running && port="$(sed -n 4p "$PGDATA_DIR/postmaster.pid" 2>/dev/null)" && [[ -n "$port" ]]; then
+        :
+    else
+        port="$(cat "$PG_PORT_FILE" 2>/dev/null || true)"
+        if [[ -n "$port" ]] && port_in_use "$port"; then
+            local taken="$port"
+            port="$(free_port)"
+            say "port $taken, remembered for this checkout's PostgreSQL, is now used by another process: using port $port instead"
+        elif [[ -z "$port" ]]; then
+            port="$(free_port)"
+            say "private PostgreSQL of this checkout: port $port (remembered in $PG_PORT_FILE)"
+        fi
+    fi
+    [[ -n "${HSP_PG_PORT:-}" ]] || printf '%s\n' "$port" >"$PG_PORT_FILE"
+    PG_PORT="$port"
+}
+
 start_private_cluster() {
-    mkdir -p "$BUILD" "$PGRUN_DIR"
+    mkdir -p "$BUILD"
     if is_root; then
         ensure_pg_os_user
+        [[ "$PG_STATE_DIR" == "$BUILD" ]] || prepare_outside_state_dir
+    fi
+    mkdir -p "$PGRUN_DIR"
+    if is_root; then
         chown postgres: "$PGRUN_DIR"
         touch "$PG_LOG" && chown postgres: "$PG_LOG"
     fi
     chmod 755 "$PGRUN_DIR"
     [[ -f "$PGDATA_DIR/PG_VERSION" ]] || init_private_cluster
+    choose_pg_port
     if ! pg_running; then
         say "starting private PostgreSQL on 127.0.0.1:$PG_PORT (log: $PG_LOG)"
         # 9>&-: the server must not inherit the flock descriptor (it would hold the lock forever)
@@ -166,6 +247,7 @@ ensure_db_server() {
             flock 9
             start_private_cluster
         ) 9>"$BUILD/.pg.lock"
+        PG_PORT="${HSP_PG_PORT:-$(cat "$PG_PORT_FILE")}"
         psql_q postgres "SELECT 1" >/dev/null 2>&1 ||
             die "private PostgreSQL is running but not reachable on 127.0.0.1:$PG_PORT (HSP_PG_PORT changed? run 'make stop' first)"
     else
@@ -530,6 +612,37 @@ cmd_bench() {
         --sizes "${SIZES:-10 100 1000}"
 }
 
+# ---------------------------------------------------------------------- pot
+
+# Regenerate i18n/<addon>.pot with Odoo's own exporter (odoo i18n export), from a
+# throw-away database where the addon is installed without demo data (the template holds
+# the addon's own terms, not the demo trust's). The exporter walks the addons path
+# following symbolic links, and .build/addons/<addon> points back at the checkout that
+# holds .build/: it would walk in circles, so it reads a copy of the sources without .build/.
+POT_TMP=""
+cmd_pot() {
+    ensure_db_server
+    write_config
+    local db="hsp_pot_$$_$(date +%s)" tmp
+    tmp="$(mktemp -d)"
+    POT_TMP="$tmp"
+    mkdir -p "$tmp/addons/$ADDON_NAME"
+    tar -C "$ADDON_DIR" --exclude=./.build --exclude=./.git -cf - . | tar -C "$tmp/addons/$ADDON_NAME" -xf -
+    sed "s|^addons_path = .*|addons_path = $tmp/addons,$(odoo_addons_dirs)|" "$ODOO_CONF" >"$tmp/odoo.conf"
+    TEST_DB="$db"
+    trap 'cleanup_test_db; rm -rf "${POT_TMP:?}"' EXIT
+    say "installing $ADDON_NAME without demo data in $db (log: $LOG_DIR/pot.log)"
+    "${ODOO[@]}" -c "$tmp/odoo.conf" -d "$db" -i "$ADDON_NAME" --stop-after-init --no-http \
+        --max-cron-threads 0 --log-level warn >"$LOG_DIR/pot.log" 2>&1 ||
+        { tail -n 30 "$LOG_DIR/pot.log" >&2; die "could not install $ADDON_NAME (log: $LOG_DIR/pot.log)"; }
+    say "exporting the translation template"
+    "${ODOO[@]}" i18n export -c "$tmp/odoo.conf" -d "$db" "$ADDON_NAME" >>"$LOG_DIR/pot.log" 2>&1 ||
+        { tail -n 30 "$LOG_DIR/pot.log" >&2; die "odoo i18n export failed (log: $LOG_DIR/pot.log)"; }
+    mkdir -p "$ADDON_DIR/i18n"
+    cp "$tmp/addons/$ADDON_NAME/i18n/$ADDON_NAME.pot" "$ADDON_DIR/i18n/$ADDON_NAME.pot"
+    say "wrote i18n/$ADDON_NAME.pot ($(grep -c '^msgid ' "$ADDON_DIR/i18n/$ADDON_NAME.pot") terms)"
+}
+
 # --------------------------------------------------------------- stop/clean
 
 cmd_stop() {
@@ -543,6 +656,14 @@ cmd_stop() {
 
 cmd_clean() {
     cmd_stop
+    if [[ "$PG_STATE_DIR" != "$BUILD" && -d "$PG_STATE_DIR" ]]; then
+        if [[ "$(cat "$PG_STATE_DIR/checkout" 2>/dev/null)" == "$ROOT" ]]; then
+            say "removing $PG_STATE_DIR (this checkout's PostgreSQL cluster)"
+            rm -rf "${PG_STATE_DIR:?}"
+        else
+            say "not removing $PG_STATE_DIR: it is not marked as this checkout's cluster"
+        fi
+    fi
     say "removing $BUILD"
     rm -rf "${BUILD:?}"
 }
@@ -556,11 +677,12 @@ main() {
         lint) cmd_lint "$@" ;;
         pytest) cmd_pytest "$@" ;;
         bench) cmd_bench "$@" ;;
+        pot) cmd_pot ;;
         deps) ensure_deps ;;
         db) ensure_db_server ;;
         stop) cmd_stop ;;
         clean) cmd_clean ;;
-        *) die "usage: $0 {demo|test|lint|pytest [DB] [pytest args]|bench [DB]|deps|db|stop|clean}" ;;
+        *) die "usage: $0 {demo|test|lint|pytest [DB] [pytest args]|bench [DB]|pot|deps|db|stop|clean}" ;;
     esac
 }
 

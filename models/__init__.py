@@ -27,3 +27,4 @@ from . import mail_activity
 from . import mail_followers
 from . import ir_actions_report
 from . import ir_attachment
+from . import ir_http

@@ -170,7 +170,7 @@ class CalendarEvent(models.Model):
     def _performance_after_booking(self, rescheduled=False):
         """Keep the review in step with its meetings: the planning meeting date and place,
         the short-notice warning, the invitation memo."""
-        labels = dict(MEETING_KINDS)
+        labels = dict(self._fields["performance_meeting_kind"]._description_selection(self.env))
         for event in self:
             review = event.performance_review_id
             if event.performance_meeting_kind == "planning":

@@ -7,7 +7,22 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Command, Domain
 
-MONTHS = [(str(m), calendar.month_name[m]) for m in range(1, 13)]
+# Month labels spelt out (not Python's `calendar.month_name`, which follows the server
+# locale): Odoo exports and translates them as selection labels.
+MONTHS = [
+    ("1", "January"),
+    ("2", "February"),
+    ("3", "March"),
+    ("4", "April"),
+    ("5", "May"),
+    ("6", "June"),
+    ("7", "July"),
+    ("8", "August"),
+    ("9", "September"),
+    ("10", "October"),
+    ("11", "November"),
+    ("12", "December"),
+]
 
 # Working-day deadline settings of the cycle template, with the seeds' defaults.
 
@@ -178,7 +193,9 @@ class HrPerformanceJobGroup(models.Model):
                 raise ValidationError(
                     self.env._(
                         "%(month)s has no day %(day)s: choose a day between 1 and %(last)s.",
-                        month=calendar.month_name[int(group.cycle_start_month)],
+                        month=dict(
+                            group._fields["cycle_start_month"]._description_selection(self.env)
+                        )[group.cycle_start_month],
                         day=group.cycle_start_day,
                         last=last_day,
                     )

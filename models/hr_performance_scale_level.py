@@ -17,4 +17,4 @@ class HrPerformanceScaleLevel(models.Model):
         help="An overall assessment at this level makes the reviewee eligible for "
         "the next pay (CBP) point, where the job group applies pay progression.",
     )
-    color = fields.Integer()
+    color = fields.Integer(string="Colour")

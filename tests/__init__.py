@@ -23,3 +23,6 @@ from . import test_deadline_closed_reviews
 from . import test_midyear_rule
 from . import test_deadline_queries
 from . import test_deadline_rules
+from . import test_translations
+from . import test_trust_landing
+from . import test_demo_data
