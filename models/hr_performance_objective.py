@@ -6,6 +6,12 @@ OPEN_STATES = ("planning", "agreed", "in_progress")
 # meeting and recorded by the reviewer.
 REVIEWEE_WRITABLE = {
     "midyear_progress": ("agreed", "in_progress"),
+    # The self-evaluation form (academy trust policy, Appendix 2), returned before the
+    # review meeting that assesses the objective.
+    "self_actions": ("in_progress", "final_review"),
+    "self_barriers": ("in_progress", "final_review"),
+    "self_training": ("in_progress", "final_review"),
+    "self_notes": ("in_progress", "final_review"),
     "disagreement_note": ("planning", "agreed", "in_progress", "final_review"),
 }
 
@@ -70,6 +76,15 @@ class HrPerformanceObjective(models.Model):
     midyear_progress = fields.Text(string="Mid-Year Progress")
     midyear_barriers = fields.Text(string="Barriers")
     midyear_support = fields.Text(string="Further Support Agreed")
+    # Self-evaluation (the reviewee, before the review meeting)
+    self_actions = fields.Text(string="My Actions to Achieve It")
+    self_barriers = fields.Text(string="Barriers to Achieving It")
+    self_training = fields.Text(string="Training and Development That Supported Me")
+    self_notes = fields.Text(string="Other Notes and Comments")
+    observation_feedback = fields.Text(
+        string="Feedback from Classroom Observation",
+        help="Written by the reviewer, where an observation bore on this objective.",
+    )
     assessment_level_id = fields.Many2one(
         "hr.performance.scale.level",
         string="Assessment",
@@ -194,8 +209,8 @@ class HrPerformanceObjective(models.Model):
                 if refused:
                     raise AccessError(
                         self.env._(
-                            "On your own objectives you can only write your mid-year progress "
-                            "and your disagreement; you cannot change %(fields)s on "
+                            "On your own objectives you can only write your self-evaluation, "
+                            "mid-year progress and disagreement; you cannot change %(fields)s on "
                             "“%(objective)s”.",
                             fields=", ".join(
                                 f"“{self._fields[name]._description_string(self.env)}”"

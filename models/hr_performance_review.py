@@ -5,6 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_date, format_datetime
 
 STATES = [
     ("planning", "Planning"),
@@ -63,6 +64,7 @@ REVIEWEE_WRITABLE = {
     "pre_future_areas": ("planning",),
     "pre_jd_amendments": ("planning",),
     "pre_career_goals": ("planning",),
+    "pre_learning_needs": ("planning",),
     "chat_likes": ("planning",),
     "chat_dislikes": ("planning",),
     "chat_needs": ("planning",),
@@ -71,6 +73,14 @@ REVIEWEE_WRITABLE = {
     "career_now": ("planning",),
     "career_future": ("planning",),
     "career_options": ("planning",),
+    # The rest of the self-evaluation form (academy trust policy, Appendix 2), returned
+    # before the review meeting that ends the cycle, and the mid-year highlights (Appendix 3).
+    "self_contributions": ("in_progress", "final_review"),
+    "self_improvement": ("in_progress", "final_review"),
+    "self_support_wanted": ("in_progress", "final_review"),
+    "self_new_skills": ("in_progress", "final_review"),
+    "self_other_matters": ("in_progress", "final_review"),
+    "midyear_contributions": ("in_progress",),
     "reviewee_comment": OPEN_STATES,
     "disagreement_note": OPEN_STATES,
     # When they returned their self-evaluation and comments (the deadlines measure them).
@@ -168,6 +178,16 @@ class HrPerformanceReview(models.Model):
     pre_future_areas = fields.Text(string="Areas to Develop")
     pre_jd_amendments = fields.Text(string="Job Description Amendments")
     pre_career_goals = fields.Text(string="Career Goals")
+    pre_learning_needs = fields.Text(string="Further Learning and Development")
+    # Self-evaluation form, beyond each objective (academy trust policy, Appendix 2)
+    self_contributions = fields.Text(
+        string="Contributions to Record",
+        help="Particular contributions the reviewee would like recorded in their appraisal.",
+    )
+    self_improvement = fields.Text(string="Areas of My Work to Improve")
+    self_support_wanted = fields.Text(string="Additional Support or Training Wanted")
+    self_new_skills = fields.Text(string="New Skills to Develop")
+    self_other_matters = fields.Text(string="Other Matters to Discuss")
     # Abbreviated process ("job chat")
     chat_likes = fields.Text(string="What I Like about My Job")
     chat_dislikes = fields.Text(string="What I Dislike about My Job")
@@ -197,6 +217,10 @@ class HrPerformanceReview(models.Model):
     # Mid-year
     midyear_meeting_date = fields.Date(string="Mid-Year Review Held", tracking=True)
     midyear_notes = fields.Html(string="Mid-Year Review")
+    midyear_contributions = fields.Text(
+        string="Contributions to Date",
+        help="Particular contributions the reviewee would like recorded at the mid-year review.",
+    )
     # Final review
     final_assessment = fields.Html()
     reviewee_comment = fields.Text(string="Reviewee's Comments")
@@ -1411,3 +1435,83 @@ class HrPerformanceReview(models.Model):
         for fname in ("date_feedback_due", "date_record_due"):
             self.env.add_to_compute(observations._fields[fname], observations)
         reviews._sync_deadlines()
+
+    # ------------------------------------------------------------------
+    # Printed forms
+    # ------------------------------------------------------------------
+    def _get_invitation_memo_values(self, event=False):
+        """What the invitation memo (academy trust policy, Appendix 1) says, in the language
+        of ``self.env``: for the e-mail sent when the meeting ``event`` is booked or, without
+        an event, for the printed memo of the review's coming planning or mid-year meeting.
+        The e-mail and the printed memo render the same QWeb body from these values."""
+        self.ensure_one()
+        kind = event and event.performance_meeting_kind
+        if not event:
+            kind = "midyear" if self.state in ("in_progress", "final_review") else "planning"
+            # sudo: the meetings are private events of their attendees; only the date, time
+            # and place of this review's meeting are read, which its readers already see on
+            # the review (planning) or are told in the memo.
+            event = (
+                self.env["calendar.event"]
+                .sudo()
+                .search(
+                    [
+                        ("performance_review_id", "=", self.id),
+                        ("performance_meeting_kind", "=", kind),
+                    ],
+                    order="start desc",
+                    limit=1,
+                )
+            )
+        if event:
+            start, allday = event.start, event.allday
+            location = event.location or (kind == "planning" and self.meeting_location)
+        elif kind == "planning" and self.meeting_date:
+            start, allday, location = self.meeting_date, False, self.meeting_location
+        else:
+            raise UserError(
+                self.env._(
+                    "No %(meeting)s is booked for %(review)s yet: book it first, the memo gives "
+                    "its date, time and place.",
+                    meeting=self.env._("mid-year review")
+                    if kind == "midyear"
+                    else self.env._("planning meeting"),
+                    review=self.display_name,
+                )
+            )
+        tz = self.company_id._performance_tz().zone
+        if allday:
+            day = format_date(self.env, event.start_date, date_format="EEEE d MMMM y")
+            time = False
+        else:
+            day = format_datetime(self.env, start, tz=tz, dt_format="EEEE d MMMM y")
+            time = format_datetime(self.env, start, tz=tz, dt_format="HH:mm")
+        # The reviewer's job title from the public profile every member of staff may see.
+        reviewer = self.env["hr.employee.public"].browse(self.reviewer_id.id)
+        return {
+            "employee": self.employee_id.name,
+            "midyear": kind == "midyear",
+            "day": day,
+            "time": time,
+            "location": location or False,
+            "reviewer": reviewer.name or "",
+            "reviewer_job_title": reviewer.job_title or False,
+            "targets": self.max_objectives or 3,
+            "school": self.company_id.name,
+        }
+
+    def _get_next_cycle_objectives(self):
+        """The objectives agreed for the reviewee's next cycle, for the last part of the
+        self-evaluation form; none (blank boxes to fill in) until that review exists or for
+        a reader who cannot see it."""
+        self.ensure_one()
+        following = self.search(
+            [
+                ("employee_id", "=", self.employee_id.id),
+                ("date_start", ">", self.date_end),
+                ("state", "!=", "cancelled"),
+            ],
+            order="date_start",
+            limit=1,
+        )
+        return following.objective_ids

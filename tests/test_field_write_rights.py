@@ -151,7 +151,15 @@ class TestFieldWriteRights(HrSchoolPerformanceSecurityCase):
             with self.subTest(role=REVIEWEE, field=name):
                 self.assertEqual(
                     self._try_write(REVIEWEE, self.objective, name),
-                    name in ("midyear_progress", "disagreement_note"),
+                    name
+                    in (
+                        "midyear_progress",
+                        "disagreement_note",
+                        "self_actions",
+                        "self_barriers",
+                        "self_training",
+                        "self_notes",
+                    ),
                 )
             with self.subTest(role=REVIEWER, field=name):
                 self.assertEqual(
