@@ -63,6 +63,9 @@
         "demo/hr_performance_review_demo.xml",
     ],
     "assets": {
+        "web.report_assets_common": [
+            "hr_school_performance/static/src/scss/hr_school_performance_report.scss",
+        ],
         "web.assets_tests": [
             "hr_school_performance/static/tests/tours/*.js",
         ],
