@@ -49,6 +49,10 @@
         "views/hr_performance_training_need_views.xml",
         "views/hr_performance_review_process_views.xml",
         "views/calendar_event_views.xml",
+        "report/hr_performance_review_reports.xml",
+        "report/hr_performance_review_templates.xml",
+        "report/hr_performance_observation_reports.xml",
+        "report/hr_performance_observation_templates.xml",
         "wizards/hr_performance_review_reassign_views.xml",
         "wizards/hr_performance_deadline_waive_views.xml",
         "wizards/hr_performance_training_audit_views.xml",
@@ -65,6 +69,9 @@
         "demo/hr_performance_access_demo.xml",
     ],
     "assets": {
+        "web.report_assets_common": [
+            "hr_school_performance/static/src/scss/hr_school_performance_report.scss",
+        ],
         "web.assets_tests": [
             "hr_school_performance/static/tests/tours/*.js",
         ],

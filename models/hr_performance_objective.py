@@ -65,6 +65,15 @@ class HrPerformanceObjective(models.Model):
     midyear_progress = fields.Text(string="Mid-Year Progress")
     midyear_barriers = fields.Text(string="Barriers")
     midyear_support = fields.Text(string="Further Support Agreed")
+    # Self-evaluation (the reviewee, before the review meeting)
+    self_actions = fields.Text(string="My Actions to Achieve It")
+    self_barriers = fields.Text(string="Barriers to Achieving It")
+    self_training = fields.Text(string="Training and Development That Supported Me")
+    self_notes = fields.Text(string="Other Notes and Comments")
+    observation_feedback = fields.Text(
+        string="Feedback from Classroom Observation",
+        help="Written by the reviewer, where an observation bore on this objective.",
+    )
     assessment_level_id = fields.Many2one(
         "hr.performance.scale.level",
         string="Assessment",
@@ -174,15 +183,24 @@ class HrPerformanceObjective(models.Model):
     def _get_write_rights(self):
         content = self._rights_content_fields()
         moving = content - {"review_id"}
+        # The self-evaluation form (academy trust policy, Appendix 2), returned before the
+        # review meeting that assesses the objective: the reviewee's own words, which the
+        # reviewer records only for a reviewee without a login.
+        voice = dict.fromkeys(
+            ("self_actions", "self_barriers", "self_training", "self_notes"),
+            ("in_progress", "final_review"),
+        )
         return {
             # Agreed at the meeting and recorded by the reviewer; the reviewee writes their
-            # mid-year progress and their disagreement.
+            # mid-year progress, their self-evaluation and their disagreement.
             "reviewee": {
                 "midyear_progress": ("agreed", "in_progress"),
                 "disagreement_note": ("planning", "agreed", "in_progress", "final_review"),
+                **voice,
             },
+            "reviewee_proxy": voice,
             # An objective does not move to another review, except by the headteacher or HR.
-            "reviewer": dict.fromkeys(moving),
+            "reviewer": dict.fromkeys(moving - set(voice)),
             "headteacher": dict.fromkeys(content),
             "hr": dict.fromkeys(content),
         }

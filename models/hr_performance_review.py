@@ -151,6 +151,16 @@ class HrPerformanceReview(models.Model):
     pre_future_areas = fields.Text(string="Areas to Develop")
     pre_jd_amendments = fields.Text(string="Job Description Amendments")
     pre_career_goals = fields.Text(string="Career Goals")
+    pre_learning_needs = fields.Text(string="Further Learning and Development")
+    # Self-evaluation form, beyond each objective (academy trust policy, Appendix 2)
+    self_contributions = fields.Text(
+        string="Contributions to Record",
+        help="Particular contributions the reviewee would like recorded in their appraisal.",
+    )
+    self_improvement = fields.Text(string="Areas of My Work to Improve")
+    self_support_wanted = fields.Text(string="Additional Support or Training Wanted")
+    self_new_skills = fields.Text(string="New Skills to Develop")
+    self_other_matters = fields.Text(string="Other Matters to Discuss")
     # Abbreviated process ("job chat")
     chat_likes = fields.Text(string="What I Like about My Job")
     chat_dislikes = fields.Text(string="What I Dislike about My Job")
@@ -174,6 +184,10 @@ class HrPerformanceReview(models.Model):
     # Mid-year
     midyear_meeting_date = fields.Date(string="Mid-Year Review Held", tracking=True)
     midyear_notes = fields.Html(string="Mid-Year Review")
+    midyear_contributions = fields.Text(
+        string="Contributions to Date",
+        help="Particular contributions the reviewee would like recorded at the mid-year review.",
+    )
     # Final review
     final_assessment = fields.Html()
     reviewee_comment = fields.Text(string="Reviewee's Comments")
@@ -854,6 +868,7 @@ class HrPerformanceReview(models.Model):
                 "career_now",
                 "career_future",
                 "career_options",
+                "pre_learning_needs",
                 # When they returned their self-evaluation (the deadlines measure it).
                 "date_self_evaluation",
             ),
@@ -862,11 +877,23 @@ class HrPerformanceReview(models.Model):
         reviewee.update(
             dict.fromkeys(("reviewee_comment", "disagreement_note", "date_comments"), OPEN_STATES)
         )
+        # The rest of the self-evaluation form (academy trust policy, Appendix 2), returned
+        # before the review meeting that ends the cycle, and the mid-year highlights
+        # (Appendix 3).
+        self_evaluation = (
+            "self_contributions",
+            "self_improvement",
+            "self_support_wanted",
+            "self_new_skills",
+            "self_other_matters",
+        )
+        reviewee.update(dict.fromkeys(self_evaluation, ("in_progress", "final_review")))
+        reviewee["midyear_contributions"] = ("in_progress",)
         # Their mid-year progress from the review form: the objective's rights decide which
         # of its fields.
         reviewee["objective_ids"] = OPEN_STATES
         # The reviewee's own words: the reviewer records them for a reviewee without a login.
-        voice = ("self_evaluation", "reviewee_comment")
+        voice = ("self_evaluation", "reviewee_comment", *self_evaluation, "midyear_contributions")
         # Who is reviewed, by whom, in which cycle and over which period.
         management = {"cycle_id", "employee_id", "reviewer_id", "date_start", "date_end"}
         content = self._rights_content_fields()

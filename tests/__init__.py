@@ -26,3 +26,4 @@ from . import test_deadline_rules
 from . import test_translations
 from . import test_trust_landing
 from . import test_demo_data
+from . import test_reports

@@ -37,13 +37,29 @@ REVIEWEE_WRITABLE = {
     "career_now": ("planning",),
     "career_future": ("planning",),
     "career_options": ("planning",),
+    "pre_learning_needs": ("planning",),
+    "self_contributions": ("in_progress", "final_review"),
+    "self_improvement": ("in_progress", "final_review"),
+    "self_support_wanted": ("in_progress", "final_review"),
+    "self_new_skills": ("in_progress", "final_review"),
+    "self_other_matters": ("in_progress", "final_review"),
+    "midyear_contributions": ("in_progress",),
     "reviewee_comment": OPEN_STATES,
     "disagreement_note": OPEN_STATES,
     "date_self_evaluation": ("planning",),
     "date_comments": OPEN_STATES,
 }
 # The reviewee's own words: the reviewer records them only for a reviewee without a login.
-REVIEWEE_VOICE = {"self_evaluation", "reviewee_comment"}
+REVIEWEE_VOICE = {
+    "self_evaluation",
+    "reviewee_comment",
+    "self_contributions",
+    "self_improvement",
+    "self_support_wanted",
+    "self_new_skills",
+    "self_other_matters",
+    "midyear_contributions",
+}
 # Who is reviewed, by whom, in which cycle and over which period: the headteacher and HR.
 MANAGEMENT_FIELDS = {"cycle_id", "employee_id", "reviewer_id", "date_start", "date_end"}
 # Written by the workflow: the state through its transitions, the completion date by the
@@ -197,11 +213,28 @@ class TestFieldWriteRights(HrSchoolPerformanceSecurityCase):
             with self.subTest(role=REVIEWEE, field=name):
                 self.assertEqual(
                     self._try_write(REVIEWEE, self.objective, name),
-                    name in ("midyear_progress", "disagreement_note"),
+                    name
+                    in (
+                        "midyear_progress",
+                        "disagreement_note",
+                        "self_actions",
+                        "self_barriers",
+                        "self_training",
+                        "self_notes",
+                    ),
                 )
             with self.subTest(role=REVIEWER, field=name):
+                # The reviewee (who has a login) writes their self-evaluation themselves.
                 self.assertEqual(
-                    self._try_write(REVIEWER, self.objective, name), name != "review_id"
+                    self._try_write(REVIEWER, self.objective, name),
+                    name
+                    not in (
+                        "review_id",
+                        "self_actions",
+                        "self_barriers",
+                        "self_training",
+                        "self_notes",
+                    ),
                 )
 
     def test_refused_writes_change_nothing(self):
