@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_date, format_datetime
 
 STATES = [
     ("planning", "Planning"),
@@ -1368,3 +1369,83 @@ class HrPerformanceReview(models.Model):
             return cap
         rate = (calendar.work_time_rate or 100.0) / 100.0
         return round(cap * min(rate, 1.0), 2)
+
+    # ------------------------------------------------------------------
+    # Printed forms
+    # ------------------------------------------------------------------
+    def _get_invitation_memo_values(self, event=False):
+        """What the invitation memo (academy trust policy, Appendix 1) says, in the language
+        of ``self.env``: for the e-mail sent when the meeting ``event`` is booked or, without
+        an event, for the printed memo of the review's coming planning or mid-year meeting.
+        The e-mail and the printed memo render the same QWeb body from these values."""
+        self.ensure_one()
+        kind = event and event.performance_meeting_kind
+        if not event:
+            kind = "midyear" if self.state in ("in_progress", "final_review") else "planning"
+            # sudo: the meetings are private events of their attendees; only the date, time
+            # and place of this review's meeting are read, which its readers already see on
+            # the review (planning) or are told in the memo.
+            event = (
+                self.env["calendar.event"]
+                .sudo()
+                .search(
+                    [
+                        ("performance_review_id", "=", self.id),
+                        ("performance_meeting_kind", "=", kind),
+                    ],
+                    order="start desc",
+                    limit=1,
+                )
+            )
+        if event:
+            start, allday = event.start, event.allday
+            location = event.location or (kind == "planning" and self.meeting_location)
+        elif kind == "planning" and self.meeting_date:
+            start, allday, location = self.meeting_date, False, self.meeting_location
+        else:
+            raise UserError(
+                self.env._(
+                    "No %(meeting)s is booked for %(review)s yet: book it first, the memo gives "
+                    "its date, time and place.",
+                    meeting=self.env._("mid-year review")
+                    if kind == "midyear"
+                    else self.env._("planning meeting"),
+                    review=self.display_name,
+                )
+            )
+        tz = self.company_id._performance_tz().zone
+        if allday:
+            day = format_date(self.env, event.start_date, date_format="EEEE d MMMM y")
+            time = False
+        else:
+            day = format_datetime(self.env, start, tz=tz, dt_format="EEEE d MMMM y")
+            time = format_datetime(self.env, start, tz=tz, dt_format="HH:mm")
+        # The reviewer's job title from the public profile every member of staff may see.
+        reviewer = self.env["hr.employee.public"].browse(self.reviewer_id.id)
+        return {
+            "employee": self.employee_id.name,
+            "midyear": kind == "midyear",
+            "day": day,
+            "time": time,
+            "location": location or False,
+            "reviewer": reviewer.name or "",
+            "reviewer_job_title": reviewer.job_title or False,
+            "targets": self.max_objectives or 3,
+            "school": self.company_id.name,
+        }
+
+    def _get_next_cycle_objectives(self):
+        """The objectives agreed for the reviewee's next cycle, for the last part of the
+        self-evaluation form; none (blank boxes to fill in) until that review exists or for
+        a reader who cannot see it."""
+        self.ensure_one()
+        following = self.search(
+            [
+                ("employee_id", "=", self.employee_id.id),
+                ("date_start", ">", self.date_end),
+                ("state", "!=", "cancelled"),
+            ],
+            order="date_start",
+            limit=1,
+        )
+        return following.objective_ids
