@@ -33,7 +33,7 @@ class HrPerformanceTrainingNeed(models.Model):
 
     _name = "hr.performance.training.need"
     _description = "Training and Development Need"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["hr.performance.guarded.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_identified desc, id desc"
     _check_company_auto = True
 
