@@ -65,6 +65,10 @@ def performance_guard_domain(env, model_field, id_field, model_names=None):
         guarded = [name for name in guarded if name in set(model_names)]
     if not guarded:
         return Domain.TRUE
+    # The guard is a subquery on other tables (the records and their rules' fields), which
+    # the caller's raw SQL (mail.message._search) does not flush: a record just created
+    # or changed must be seen as it is.
+    env.flush_all()
     domain = Domain(model_field, "not in", guarded)
     for name in guarded:
         model = env[name]

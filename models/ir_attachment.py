@@ -57,7 +57,7 @@ class IrAttachment(models.Model):
         if not refused:
             return result
         forbidden |= self.browse(aid for aid, target in targets.items() if target in refused)
-        return forbidden, lambda: forbidden._make_access_error(operation)
+        return forbidden, lambda: self.env["ir.rule"]._make_access_error(operation, forbidden)
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None, *, bypass_access=False, **kwargs):
