@@ -198,13 +198,19 @@ class CalendarEvent(models.Model):
     @api.model
     def _performance_masked_domain(self):
         """The performance meetings whose private fields the current user reads masked
-        (see ``_check_private_event_conditions``)."""
-        return (
+        (see ``_check_private_event_conditions``) and whose review they cannot read: the
+        headteacher or HR, who read the review, still find its meetings (the review's
+        "Meetings" button), though Odoo shows them as "Busy"."""
+        domain = (
             Domain("performance_review_id", "!=", False)
             & Domain("privacy", "=", "private")
             & Domain("user_id", "!=", self.env.uid)
             & Domain("partner_ids", "not in", self.env.user.partner_id.ids)
         )
+        reviews = self.env["hr.performance.review"]
+        if reviews.has_access("read"):
+            domain &= Domain("performance_review_id", "not in", reviews._search([]))
+        return domain
 
     @api.model
     def _performance_masked_record(self):
