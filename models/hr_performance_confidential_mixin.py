@@ -186,7 +186,7 @@ class HrPerformanceConfidentialMixin(models.AbstractModel):
                     "messages. Ask the headteacher or HR to grant them access first.",
                     # sudo: the names of the partners the caller just sent
                     names=", ".join(refused.sudo().mapped("display_name")),
-                    record=self[:1]._performance_name_for_caller(),
+                    record=self[:1].sudo(False)._performance_name_for_caller(),
                 )
             )
 

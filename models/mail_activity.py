@@ -48,7 +48,7 @@ class MailActivity(models.Model):
                         user=user.name,
                         # Named only to a caller who reads it: ids tried one by one must
                         # not list the reviews of the trust.
-                        record=unreadable[:1]._performance_name_for_caller(),
+                        record=unreadable[:1].sudo(False)._performance_name_for_caller(),
                     )
                 )
 
