@@ -190,7 +190,11 @@ class CalendarEvent(models.Model):
         def mask(cond):
             if cond.field_expr.split(".")[0] in public:
                 return cond
-            matches_masked = bool(template.filtered_domain(Domain(cond)))
+            try:
+                matches_masked = bool(template.filtered_domain(Domain(cond)))
+            except ValueError:
+                # A condition Odoo cannot evaluate in memory: the masked meetings do not match.
+                matches_masked = False
             return (cond & shown) | (masked if matches_masked else Domain.FALSE)
 
         return super()._search(domain.map_conditions(mask), offset, limit, order, **kwargs)
