@@ -21,6 +21,7 @@
         "security/hr_performance_access_log_security.xml",
         "security/hr_performance_pay_eligibility_security.xml",
         "security/mail_followers_security.xml",
+        "security/calendar_attendee_security.xml",
         "security/hr_performance_review_reassign_security.xml",
         "security/hr_performance_deadline_waive_security.xml",
         "security/hr_performance_training_audit_security.xml",

@@ -6,6 +6,7 @@ from . import hr_performance_deadline_rule
 from . import hr_performance_sip_priority
 from . import hr_performance_cycle
 from . import hr_performance_cycle_exclusion
+from . import hr_performance_guarded_mixin
 from . import hr_performance_confidential_mixin
 from . import hr_performance_review
 from . import hr_performance_reviewer_change
@@ -25,6 +26,7 @@ from . import hr_performance_access_log
 from . import hr_performance_pay_eligibility
 from . import mail_activity
 from . import mail_followers
+from . import mail_message
 from . import ir_actions_report
 from . import ir_attachment
 from . import ir_http

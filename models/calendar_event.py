@@ -1,7 +1,8 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
 
 MEETING_KINDS = [
     ("planning", "Planning / Review Meeting"),
@@ -14,7 +15,10 @@ MOVING_FIELDS = frozenset({"start", "stop", "start_date", "stop_date", "allday"}
 
 
 class CalendarEvent(models.Model):
-    _inherit = "calendar.event"
+    # Guarded: a performance meeting's followers, messages and attachments (the
+    # invitation.ics) follow its review.
+    _name = "calendar.event"
+    _inherit = ["calendar.event", "hr.performance.guarded.mixin"]
 
     performance_review_id = fields.Many2one(
         "hr.performance.review",
@@ -50,6 +54,11 @@ class CalendarEvent(models.Model):
         help="Where no agreement is reached the reviewer amends the statement and the reviewee "
         "may comment.",
     )
+    # Whether the current user may learn what this meeting is about and who attends: not a
+    # performance meeting, or one whose review they read (rule on calendar.attendee).
+    performance_readable = fields.Boolean(
+        compute="_compute_performance_readable", search="_search_performance_readable"
+    )
 
     @api.depends(
         "start",
@@ -75,12 +84,37 @@ class CalendarEvent(models.Model):
             event.performance_notice_required = required
             event.performance_short_notice = given < required
 
+    @api.depends_context("uid")
+    def _compute_performance_readable(self):
+        readable = self._performance_filter_readable()
+        for event in self:
+            event.performance_readable = event in readable
+
+    def _search_performance_readable(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        readable = self._performance_readable_domain()
+        return readable if (operator == "in") == (True in value) else ~readable
+
     @api.constrains("performance_review_id", "performance_meeting_kind")
     def _check_performance_meeting_kind(self):
         for event in self:
             if event.performance_review_id and not event.performance_meeting_kind:
                 raise ValidationError(
                     self.env._("Say which performance meeting “%(event)s” is.", event=event.name)
+                )
+
+    @api.constrains("performance_review_id", "privacy")
+    def _check_performance_meeting_private(self):
+        # Only the attendees learn what a performance meeting is about and who attends:
+        # Odoo hides that from everyone else for private events only.
+        for event in self:
+            if event.performance_review_id and event.privacy != "private":
+                raise ValidationError(
+                    self.env._(
+                        "A performance meeting is always private: only its attendees see "
+                        "what it is about."
+                    )
                 )
 
     @api.model_create_multi
@@ -130,6 +164,88 @@ class CalendarEvent(models.Model):
             )._performance_post_changes()
         return res
 
+    # ------------------------------------------------------------------
+    # Privacy: searching answers as reading does
+    # ------------------------------------------------------------------
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None, *, bypass_access=False, **kwargs):
+        """Odoo reads the fields of someone else's private event as "Busy" and empty
+        (``_fetch_query``), but searches them on their true values: a search on the name,
+        the description, the attendees or this addon's fields would tell what a
+        performance meeting is about and who attends. On the performance meetings the
+        user does not attend, a condition on such a field is evaluated on the value the
+        user reads."""
+        if self.env.su or bypass_access:
+            return super()._search(
+                domain, offset, limit, order, bypass_access=bypass_access, **kwargs
+            )
+        domain = Domain(domain)
+        public = self._get_public_fields()
+        if all(cond.field_expr.split(".")[0] in public for cond in domain.iter_conditions()):
+            return super()._search(domain, offset, limit, order, **kwargs)
+        masked = self._performance_masked_domain()
+        shown = ~masked
+        template = self._performance_masked_record()
+
+        def mask(cond):
+            if cond.field_expr.split(".")[0] in public:
+                return cond
+            try:
+                matches_masked = bool(template.filtered_domain(Domain(cond)))
+            except ValueError:
+                # A condition Odoo cannot evaluate in memory: the masked meetings do not match.
+                matches_masked = False
+            return (cond & shown) | (masked if matches_masked else Domain.FALSE)
+
+        return super()._search(domain.map_conditions(mask), offset, limit, order, **kwargs)
+
+    @api.model
+    def _performance_masked_domain(self):
+        """The performance meetings whose private fields the current user reads masked
+        (see ``_check_private_event_conditions``) and whose review they cannot read: the
+        headteacher or HR, who read the review, still find its meetings (the review's
+        "Meetings" button), though Odoo shows them as "Busy"."""
+        domain = (
+            Domain("performance_review_id", "!=", False)
+            & Domain("privacy", "=", "private")
+            & Domain("user_id", "!=", self.env.uid)
+            & Domain("partner_ids", "not in", self.env.user.partner_id.ids)
+        )
+        reviews = self.env["hr.performance.review"]
+        if reviews.has_access("read"):
+            domain &= Domain("performance_review_id", "not in", reviews._search([]))
+        return domain
+
+    @api.model
+    def _performance_masked_record(self):
+        """A new record holding what a masked performance meeting reads as."""
+        return self.new({"name": self.env._("Busy"), "privacy": "private"})
+
+    # ------------------------------------------------------------------
+    # Followers, messages and attachments follow the review
+    # ------------------------------------------------------------------
+    @api.model
+    def _performance_readable_domain(self):
+        reviews = self.env["hr.performance.review"].sudo(False)
+        domain = Domain("performance_review_id", "=", False)
+        if reviews.has_access("read"):
+            domain |= Domain("performance_review_id", "in", reviews._search([]))
+        return domain
+
+    def _performance_filter_readable(self):
+        # sudo: the review of each meeting, whatever the user reads of the event.
+        events = self.sudo()
+        reviews = events.performance_review_id
+        readable = reviews.sudo(False)._filtered_access("read") if reviews else reviews
+        return self.browse(
+            event.id
+            for event in events
+            if not event.performance_review_id or event.performance_review_id in readable
+        )
+
+    def _performance_sensitive(self):
+        return self.filtered(lambda event: event.sudo().performance_review_id)
+
     def unlink(self):
         # Not a deletion guard: the review forgets a planning meeting that is removed.
         self._performance_forget_meeting()
@@ -148,6 +264,12 @@ class CalendarEvent(models.Model):
         today = fields.Date.context_today(self)
         for event in self:
             review = event.performance_review_id
+            if not (self.env.su or review._filtered_access("read")):
+                # Refused without naming the review: ids tried one by one must not list
+                # the reviews of the trust.
+                raise AccessError(
+                    self.env._("You cannot book a meeting for a review you cannot see.")
+                )
             review._check_can_manage()
             if review.state in ("completed", "cancelled"):
                 raise UserError(

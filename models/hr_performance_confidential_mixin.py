@@ -84,7 +84,7 @@ class HrPerformanceConfidentialMixin(models.AbstractModel):
 
     _name = "hr.performance.confidential.mixin"
     _description = "Confidential Performance Record"
-    _inherit = "mail.thread"
+    _inherit = ["hr.performance.guarded.mixin", "mail.thread"]
 
     # Marks the model for the followers rule and the activity checks.
     _performance_confidential = True
@@ -514,9 +514,17 @@ class HrPerformanceConfidentialMixin(models.AbstractModel):
                     "messages. Ask the headteacher or HR to grant them access first.",
                     # sudo: the names of the partners the caller just sent
                     names=", ".join(refused.sudo().mapped("display_name")),
-                    record=self[:1].display_name,
+                    record=self[:1].sudo(False)._performance_name_for_caller(),
                 )
             )
+
+    def _performance_name_for_caller(self):
+        """The name of the record for a message to the current user: a refusal must not
+        tell someone who cannot read the record whose review it is."""
+        self.ensure_one()
+        if self.env.su or self._filtered_access("read"):
+            return self.display_name
+        return self.env._("this record")
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
         if partner_ids and not self.env.su:

@@ -504,7 +504,15 @@ class HrPerformanceReview(models.Model):
                 "hr_school_performance.hr_performance_review_access_overview",
                 {
                     "reviewee": review.sudo().employee_id.name,
-                    "holders": review._get_access_holders(),
+                    # Who has access and why is owed to the reviewee (and known to the
+                    # headteacher and HR who grant it); any other reader (the reviewer, a
+                    # grantee) sees only what the policy says, never who was granted
+                    # access, by whom or why (an appeal may be about the reviewer).
+                    "holders": review._get_access_holders()
+                    if self.env.su
+                    or review.employee_user_id == self.env.user
+                    or self._performance_user_groups()["headteacher"]
+                    else review._get_access_policy_holders(),
                 },
             )
 
@@ -1116,6 +1124,65 @@ class HrPerformanceReview(models.Model):
                     "grant": grant,
                 }
             )
+        return holders
+
+    def _get_access_policy_holders(self):
+        """Who can read this review by policy, by role and without names but the reviewer's,
+        for readers who are not owed the detail of :meth:`_get_access_holders`."""
+        self.ensure_one()
+        review = self.sudo()
+        pay_scope = self.env._(
+            "Only the overall assessment, pay eligibility and recommendation, once completed"
+        )
+        rows = [
+            (
+                self.env._("The headteacher"),
+                self.env._("Headteacher"),
+                self.env._("Every review of the school"),
+            ),
+            (
+                self.env._("HR"),
+                self.env._("HR"),
+                self.env._("Every review of the schools they work for"),
+            ),
+            (self.env._("Payroll"), self.env._("Payroll"), pay_scope),
+            (self.env._("The pay committee"), self.env._("Governor / pay committee"), pay_scope),
+            (
+                self.env._("The CPD leader"),
+                self.env._("CPD leader"),
+                self.env._("Only the training needs and the actions agreed"),
+            ),
+            (
+                self.env._("Anyone the headteacher or HR grants access to"),
+                self.env._("Access granted for a stated purpose and period"),
+                self.env._("The whole review; the reviewee is told who and why"),
+            ),
+        ]
+        holders = []
+        if review.reviewer_id:
+            holders.append(
+                {
+                    "who": review.reviewer_id.name,
+                    "role": self.env._("Reviewer"),
+                    "scope": self.env._("The whole review"),
+                    "date_from": False,
+                    "date_to": review.reviewer_access_until
+                    if review.state == "completed"
+                    else False,
+                    "grant": False,
+                }
+            )
+        holders.extend(
+            {
+                "who": who,
+                "role": role,
+                "scope": scope,
+                "date_from": False,
+                "date_to": False,
+                "grant": False,
+            }
+            for who, role, scope in rows
+        )
         return holders
 
     # ------------------------------------------------------------------

@@ -46,7 +46,9 @@ class MailActivity(models.Model):
                         "%(user)s cannot see %(record)s, so they cannot be given an activity on "
                         "it. Ask the headteacher or HR to grant them access first.",
                         user=user.name,
-                        record=unreadable[:1].sudo().display_name,
+                        # Named only to a caller who reads it: ids tried one by one must
+                        # not list the reviews of the trust.
+                        record=unreadable[:1].sudo(False)._performance_name_for_caller(),
                     )
                 )
 

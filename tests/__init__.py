@@ -27,3 +27,5 @@ from . import test_translations
 from . import test_trust_landing
 from . import test_demo_data
 from . import test_reports
+from . import test_leak_paths_meetings
+from . import test_http_access_meetings
