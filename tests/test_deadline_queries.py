@@ -84,7 +84,7 @@ class TestDeadlineQueries(SchoolProcessCase):
         with freeze_time("2026-09-30 06:00"):
             self._run_cron()
         with freeze_time("2026-10-13 06:00"):
-            self._assert_cron_queries(142)
+            self._assert_cron_queries(144)
         todos = (self.review | other).activity_ids.filtered(
             lambda a: (
                 a.activity_type_id
@@ -97,6 +97,6 @@ class TestDeadlineQueries(SchoolProcessCase):
     @warmup
     def test_moving_the_planning_meeting_as_the_reviewer(self):
         event = self.event.with_user(self.env.user)
-        with freeze_time("2026-10-14 09:00"), self.assertQueryCount(hsp_reviewer=115):
+        with freeze_time("2026-10-14 09:00"), self.assertQueryCount(hsp_reviewer=117):
             event.write({"start": london(date(2026, 11, 5)), "stop": london(date(2026, 11, 5), 11)})
         self.assertEqual(self._deadline(self.review, "self_evaluation").date_due, date(2026, 11, 3))
