@@ -9,14 +9,15 @@ from ..models.hr_performance_review import (
     REVIEWEE_WRITABLE,
     WORKFLOW_FIELDS,
 )
-from .common_security import (
+from .common import (
     COLLEAGUE,
     HEAD_A,
     HEAD_B,
     HR_TRUST,
     REVIEWEE,
     REVIEWER,
-    HrSchoolPerformanceSecurityCase,
+    TODAY,
+    HrSchoolPerformanceCase,
 )
 
 # Fields written by other means than a form field (chatter, activities, relations).
@@ -24,10 +25,13 @@ NOT_FORM_FIELDS = {"objective_ids", "reviewer_change_ids", "access_grant_ids", "
 
 
 @tagged("post_install", "-at_install")
-class TestFieldWriteRights(HrSchoolPerformanceSecurityCase):
+class TestFieldWriteRights(HrSchoolPerformanceCase):
     """Record rules decide which reviews a user may write; the review decides which fields.
     Every writable field of the review and of the objective, for the reviewee and the
     reviewer, is tried with a valid value."""
+
+    freeze_today = TODAY
+    review_world = True
 
     def _writable_fields(self, model):
         return sorted(
@@ -134,7 +138,7 @@ class TestFieldWriteRights(HrSchoolPerformanceSecurityCase):
             {
                 "cycle_id": self.cycle_a.id,
                 "employee_id": self.env["hr.employee"]
-                .create({"name": "Lunchtime Supervisor", "company_id": self.school_a.id})
+                .create({"name": "Lunchtime Supervisor", "company_id": self.school.id})
                 .id,
                 "reviewer_id": self.employees[REVIEWER].id,
             }
