@@ -17,3 +17,4 @@ from . import test_leak_paths
 from . import test_access_grant
 from . import test_access_log
 from . import test_http_access
+from . import test_query_budgets
