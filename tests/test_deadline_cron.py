@@ -5,25 +5,26 @@ from freezegun import freeze_time
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from .common_process import SchoolProcessCase, london
+from .common import HrSchoolPerformanceCase, london
 
 DEADLINE_TYPE = "hr_school_performance.mail_activity_type_deadline"
 OVERDUE_TYPE = "hr_school_performance.mail_activity_type_deadline_overdue"
 
 
 @tagged("post_install", "-at_install")
-class TestDeadlineCron(SchoolProcessCase):
+class TestDeadlineCron(HrSchoolPerformanceCase):
     """The daily scheduled action: to-dos for whoever must act, reminders before the due
     date, escalation to the headteacher the working day after, never twice."""
 
-    def setUp(self):
-        super().setUp()
-        self.cron = self.env.ref("hr_school_performance.ir_cron_performance_deadlines")
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cron = cls.env.ref("hr_school_performance.ir_cron_performance_deadlines")
         with freeze_time("2026-09-01 08:00"):
-            self.review = self._launched_review(self.ta_1)
-            self.review_tina = self._launched_review(self.ta_2)
+            cls.review = cls._launched_review(cls.ta_1)
+            cls.review_tina = cls._launched_review(cls.ta_2)
         with freeze_time("2026-10-01 09:00"):
-            self._book(self.review, london(date(2026, 10, 22)))
+            cls._book(cls.review, london(date(2026, 10, 22)))
 
     def _run_cron(self):
         with self.enter_registry_test_mode():
@@ -258,7 +259,7 @@ class TestDeadlineCron(SchoolProcessCase):
 
 
 @tagged("post_install", "-at_install")
-class TestCycleRollover(SchoolProcessCase):
+class TestCycleRollover(HrSchoolPerformanceCase):
     """The next cycle of each job group is prepared before the current one ends."""
 
     def setUp(self):
