@@ -5,11 +5,11 @@ from freezegun import freeze_time
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from .common_process import SchoolProcessCase, london
+from .common import HrSchoolPerformanceCase, london
 
 
 @tagged("post_install", "-at_install")
-class TestDeadlinesOfClosedReviews(SchoolProcessCase):
+class TestDeadlinesOfClosedReviews(HrSchoolPerformanceCase):
     """A review that is completed or cancelled closes its open deadlines with it: they say
     so, stop counting as missed and leave the *Overdue* filter."""
 

@@ -5,11 +5,11 @@ from freezegun import freeze_time
 from odoo.fields import Command
 from odoo.tests import tagged, users, warmup
 
-from .common_process import SchoolProcessCase, london
+from .common import HrSchoolPerformanceCase, london
 
 
 @tagged("post_install", "-at_install")
-class TestDeadlineQueries(SchoolProcessCase):
+class TestDeadlineQueries(HrSchoolPerformanceCase):
     """Query budgets of the deadline hot paths: one run of the daily job, and moving a
     planning meeting (which moves every deadline counted from it)."""
 
@@ -93,10 +93,10 @@ class TestDeadlineQueries(SchoolProcessCase):
         )
         self.assertTrue(todos)
 
-    @users("hsp_reviewer")
+    @users("hsp.reviewer")
     @warmup
     def test_moving_the_planning_meeting_as_the_reviewer(self):
         event = self.event.with_user(self.env.user)
-        with freeze_time("2026-10-14 09:00"), self.assertQueryCount(hsp_reviewer=115):
+        with freeze_time("2026-10-14 09:00"), self.assertQueryCount(115):
             event.write({"start": london(date(2026, 11, 5)), "stop": london(date(2026, 11, 5), 11)})
         self.assertEqual(self._deadline(self.review, "self_evaluation").date_due, date(2026, 11, 3))

@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from .common_process import SchoolProcessCase, london
+from .common import HrSchoolPerformanceCase, london
 
 DEFAULT_DAYS = {
     "planning_meeting": 20,
@@ -25,7 +25,7 @@ DEFAULT_DAYS = {
 
 
 @tagged("post_install", "-at_install")
-class TestDeadlineRules(SchoolProcessCase):
+class TestDeadlineRules(HrSchoolPerformanceCase):
     """Deadlines are data: rule lines on the job group, seeded from the default set."""
 
     def setUp(self):

@@ -3,7 +3,7 @@ import json
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common_security import (
+from .common import (
     COLLEAGUE,
     CPD_LEADER,
     FORMER_REVIEWER,

@@ -6,7 +6,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from .common_security import (
+from .common import (
     COLLEAGUE,
     CPD_LEADER,
     FORMER_REVIEWER,
@@ -20,7 +20,8 @@ from .common_security import (
     PAYROLL,
     REVIEWEE,
     REVIEWER,
-    HrSchoolPerformanceSecurityCase,
+    TODAY,
+    HrSchoolPerformanceCase,
 )
 
 # Roles that must learn nothing of the reviewee's current review in school A.
@@ -46,9 +47,12 @@ POINTING_MODELS = {
 CONFIDENTIAL = ("hr.performance.review", "hr.performance.objective", "hr.performance.observation")
 
 
-class PerformanceMeetingCase(HrSchoolPerformanceSecurityCase):
+class PerformanceMeetingCase(HrSchoolPerformanceCase):
     """The security world plus a revision meeting on the current review, booked by the
     reviewer with the reviewee (Odoo sends the reviewee an invitation with invitation.ics)."""
+
+    freeze_today = TODAY
+    review_world = True
 
     @classmethod
     def setUpClass(cls):
