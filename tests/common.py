@@ -95,6 +95,15 @@ CLOSURES = (
 )
 
 
+# The workflow buttons in the order a review moves through them: (state reached, button).
+WORKFLOW = (
+    ("agreed", "action_agree_objectives"),
+    ("in_progress", "action_start_monitoring"),
+    ("final_review", "action_start_final_review"),
+    ("completed", "action_complete"),
+)
+
+
 def london(day, hour=10, minute=0):
     """A naive UTC datetime, as the ORM stores it, for a London wall-clock time."""
     local = LONDON.localize(datetime.combine(day, time(hour, minute)))
@@ -575,6 +584,36 @@ class HrSchoolPerformanceCase(TransactionCase):
         if cycle.state == "draft":
             cls._launch(cycle)
         return cycle.review_ids.filtered(lambda r: r.employee_id == (employee or cls.ta_1))
+
+    @classmethod
+    def _prepare_for(cls, review, state):
+        """Give ``review`` what leaving ``state`` asks for (content, written as the
+        superuser): a planning meeting and an objective to agree, an assessment of each
+        objective and an overall one to complete."""
+        achieved = cls.env.ref("hr_school_performance.hr_performance_scale_level_achieved")
+        if state == "planning":
+            review.write(
+                {
+                    "meeting_date": datetime(2026, 9, 15, 10, 0),
+                    "objective_ids": [Command.create({"name": "Run the phonics group"})],
+                }
+            )
+        elif state == "final_review":
+            review.objective_ids.assessment_level_id = achieved
+            review.outcome_level_id = achieved
+
+    @classmethod
+    def _advance(cls, review, state, user=None):
+        """Move ``review`` on to ``state`` with the workflow buttons, pressed by ``user`` (by
+        default its reviewer), as the users do: never by writing ``state``. The review must
+        hold what each step asks for (see ``_prepare_for``)."""
+        actor = review.with_user(user or review.reviewer_id.user_id)
+        if state == "cancelled":
+            actor.action_cancel()
+            return
+        states = ["planning", *(target for target, _button in WORKFLOW)]
+        for _target, button in WORKFLOW[states.index(review.state) : states.index(state)]:
+            getattr(actor, button)()
 
     def _deadline(self, review, kind, observation=None):
         return review.deadline_ids.filtered(

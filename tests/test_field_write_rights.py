@@ -178,7 +178,7 @@ class TestFieldWriteRights(HrSchoolPerformanceCase):
     def test_reviewee_after_planning(self):
         """Pre-meeting forms close with the planning stage; comments stay open until the
         review is completed; nothing is writable on a completed review."""
-        self.review.sudo().write({"state": "in_progress"})
+        self._advance(self.review, "in_progress")
         for name, states in REVIEWEE_WRITABLE.items():
             with self.subTest(field=name, state="in_progress"):
                 self.assertEqual(
@@ -212,7 +212,7 @@ class TestFieldWriteRights(HrSchoolPerformanceCase):
 
     def test_objective_fields_by_role(self):
         names = self._writable_fields("hr.performance.objective")
-        self.review.sudo().write({"state": "in_progress"})
+        self._advance(self.review, "in_progress")
         for name in names:
             with self.subTest(role=REVIEWEE, field=name):
                 self.assertEqual(

@@ -119,7 +119,9 @@ class TestObjective(HrSchoolPerformanceCase):
             target_date=date(2028, 7, 31),
         )
         self._objective("A one-year objective")
-        self.review.sudo().state = "completed"  # fixture: skip the workflow buttons
+        self._prepare_for(self.review, "planning")
+        self._prepare_for(self.review, "final_review")
+        self._advance(self.review, "completed")
         with freeze_time("2027-09-01"):
             next_cycle = self._create_cycle(start=date(2027, 9, 1), end=date(2028, 8, 31))
             reviews = self._launch(next_cycle)

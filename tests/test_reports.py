@@ -273,7 +273,7 @@ class TestReports(ReportsCase):
                 self.assertIn(text, printed)
 
     def test_memo_without_meeting(self):
-        self.review.sudo().write({"state": "in_progress"})
+        self._advance(self.review, "in_progress")
         with self.assertRefused(UserError, "No mid-year review is booked"):
             self.render(MEMO, self.review)
 

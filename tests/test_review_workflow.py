@@ -30,20 +30,6 @@ class TestReviewWorkflow(HrSchoolPerformanceCase):
             "hr_school_performance.hr_performance_scale_level_progressing"
         )
 
-    def _prepare_for(self, state):
-        """Make the review ready to leave ``state`` (content every step needs)."""
-        review = self.review
-        if state == "planning":
-            review.write(
-                {
-                    "meeting_date": datetime(2026, 9, 15, 10, 0),
-                    "objective_ids": [Command.create({"name": "Run the phonics group"})],
-                }
-            )
-        elif state == "final_review":
-            review.objective_ids.assessment_level_id = self.achieved
-            review.outcome_level_id = self.achieved
-
     def _activity_types(self, review):
         return review.activity_ids.activity_type_id.mapped(lambda t: t.get_external_id()[t.id])
 
@@ -51,7 +37,7 @@ class TestReviewWorkflow(HrSchoolPerformanceCase):
     def test_full_life_cycle_as_reviewer(self):
         # Tracking on (the fixture turns it off): the chatter tells each transition.
         review = self.review.with_user(self.reviewer_user).with_context(tracking_disable=False)
-        self._prepare_for("planning")
+        self._prepare_for(self.review, "planning")
         # The review was created (untracked) in this transaction: end that request first.
         self.env.cr.flush()
         review.action_agree_objectives()
@@ -71,7 +57,7 @@ class TestReviewWorkflow(HrSchoolPerformanceCase):
         review.action_start_final_review()
         self.env.cr.flush()  # each button is a request: its tracking is posted
         self.assertEqual(review.state, "final_review")
-        self._prepare_for("final_review")
+        self._prepare_for(self.review, "final_review")
         review.action_complete()
         self.env.cr.flush()  # each button is a request: its tracking is posted
         self.assertEqual(review.state, "completed")
@@ -104,9 +90,9 @@ class TestReviewWorkflow(HrSchoolPerformanceCase):
         for action, (source, target) in ACTIONS.items():
             for state in STATES:
                 with self.subTest(action=action, state=state), self.cr.savepoint() as sp:
-                    self._prepare_for("planning")
-                    self._prepare_for("final_review")
-                    self.review.sudo().state = state  # fixture: skip the workflow buttons
+                    self._prepare_for(self.review, "planning")
+                    self._prepare_for(self.review, "final_review")
+                    self._advance(self.review, state)
                     if state == source:
                         getattr(self.review.with_user(self.reviewer_user), action)()
                         self.assertEqual(self.review.state, target)
@@ -126,7 +112,7 @@ class TestReviewWorkflow(HrSchoolPerformanceCase):
     def test_cancel_and_reopen(self):
         for state in STATES:
             with self.subTest(state=state), self.cr.savepoint() as sp:
-                self.review.sudo().state = state  # fixture: skip the workflow buttons
+                self._advance(self.review, state)
                 if state in ("completed", "cancelled"):
                     with self.assertRaises(UserError):
                         self.review.with_user(self.reviewer_user).action_cancel()
@@ -142,7 +128,7 @@ class TestReviewWorkflow(HrSchoolPerformanceCase):
         self.assertEqual(self.review.state, "planning")
 
     def test_only_reviewer_headteacher_or_hr_move_a_review_on(self):
-        self._prepare_for("planning")
+        self._prepare_for(self.review, "planning")
         with self.assertRaises(AccessError):
             self.review.with_user(self.reviewee_user).action_agree_objectives()
         self.assertEqual(self.review.state, "planning")
@@ -167,7 +153,7 @@ class TestReviewWorkflow(HrSchoolPerformanceCase):
         with self.assertRefused(UserError, "at least one objective"):
             review.action_agree_objectives()
         self.assertEqual(review.state, "planning")
-        self._prepare_for("planning")
+        self._prepare_for(self.review, "planning")
         review.action_agree_objectives()
         review.action_start_monitoring()
         review.action_start_final_review()
@@ -198,7 +184,7 @@ class TestReviewWorkflow(HrSchoolPerformanceCase):
         self.assertEqual(self.review.state, "agreed")
 
     def test_started_review_cannot_be_deleted_or_moved(self):
-        self._prepare_for("planning")
+        self._prepare_for(self.review, "planning")
         self.review.with_user(self.reviewer_user).action_agree_objectives()
         with self.assertRefused(UserError, "cancel it instead"):
             self.review.with_user(self.hr_officer).unlink()
@@ -207,7 +193,7 @@ class TestReviewWorkflow(HrSchoolPerformanceCase):
         self.assertStored(self.review, "employee_id", self.ta_1)
 
     def test_employee_form_shows_reviews_and_current_objectives(self):
-        self._prepare_for("planning")
+        self._prepare_for(self.review, "planning")
         self.assertEqual(self.ta_1.performance_review_ids, self.review)
         self.assertEqual(self.ta_1.performance_review_count, 1)
         self.assertEqual(self.ta_1.performance_objective_ids, self.review.objective_ids)

@@ -32,7 +32,8 @@ class TestReviewerChange(HrSchoolPerformanceCase):
         )
 
     def test_change_reviewer_keeps_the_review_going(self):
-        self.review.sudo().state = "in_progress"  # fixture: skip the workflow buttons
+        self._prepare_for(self.review, "planning")
+        self._advance(self.review, "in_progress")
         wizard = self._wizard(self.hr_officer)
         wizard.new_reviewer_id = self.new_reviewer
         wizard.reason = "Maria is on secondment to the trust until July."
@@ -112,7 +113,9 @@ class TestReviewerChange(HrSchoolPerformanceCase):
         self.assertFalse(wizard.cap_warning)
 
     def test_closed_review_keeps_its_reviewer(self):
-        self.review.sudo().state = "completed"  # fixture: skip the workflow buttons
+        self._prepare_for(self.review, "planning")
+        self._prepare_for(self.review, "final_review")
+        self._advance(self.review, "completed")
         with self.assertRefused(UserError, "closed"):
             self.review.with_user(self.hr_officer)._reassign_reviewer(self.new_reviewer, "Late")
         self.assertStored(self.review, "reviewer_id", self.manager)
