@@ -125,6 +125,8 @@ class HrSchoolPerformanceCase(TransactionCase):
     freeze_today = False
     # Build the reviews of the permission matrix (``_build_review_world``).
     review_world = False
+    # The scheduled action ``_run_cron`` runs: the daily deadline job.
+    cron_xmlid = "hr_school_performance.ir_cron_performance_deadlines"
 
     @classmethod
     def setUpClass(cls):
@@ -584,6 +586,24 @@ class HrSchoolPerformanceCase(TransactionCase):
         if cycle.state == "draft":
             cls._launch(cycle)
         return cycle.review_ids.filtered(lambda r: r.employee_id == (employee or cls.ta_1))
+
+    @classmethod
+    def _launch_team(cls, meeting=None):
+        """Launch the 2026–27 cycle of school A on 1 September 2026 and keep Tom's and
+        Tina's reviews (``review``, ``review_tina``); with a ``meeting`` day, the reviewer
+        books Tom's planning meeting for it on 1 October (``event``)."""
+        with freeze_time("2026-09-01 08:00"):
+            cls.review = cls._launched_review(cls.ta_1)
+            cls.review_tina = cls._launched_review(cls.ta_2)
+        if meeting:
+            with freeze_time("2026-10-01 09:00"):
+                cls.event = cls._book(cls.review, london(meeting))
+
+    def _run_cron(self):
+        """Run the scheduled action ``cron_xmlid`` the way the scheduler does."""
+        with self.enter_registry_test_mode():
+            self.env.ref(self.cron_xmlid).method_direct_trigger()
+        self.env.invalidate_all()
 
     @classmethod
     def _prepare_for(cls, review, state):

@@ -19,17 +19,7 @@ class TestDeadlineCron(HrSchoolPerformanceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.cron = cls.env.ref("hr_school_performance.ir_cron_performance_deadlines")
-        with freeze_time("2026-09-01 08:00"):
-            cls.review = cls._launched_review(cls.ta_1)
-            cls.review_tina = cls._launched_review(cls.ta_2)
-        with freeze_time("2026-10-01 09:00"):
-            cls._book(cls.review, london(date(2026, 10, 22)))
-
-    def _run_cron(self):
-        with self.enter_registry_test_mode():
-            self.cron.method_direct_trigger()
-        self.env.invalidate_all()
+        cls._launch_team(meeting=date(2026, 10, 22))
 
     def _activities(self, record, xmlid, user=None, active=True):
         return (
@@ -262,19 +252,15 @@ class TestDeadlineCron(HrSchoolPerformanceCase):
 class TestCycleRollover(HrSchoolPerformanceCase):
     """The next cycle of each job group is prepared before the current one ends."""
 
+    cron_xmlid = "hr_school_performance.ir_cron_performance_prepare_cycles"
+
     def setUp(self):
         super().setUp()
-        self.cron = self.env.ref("hr_school_performance.ir_cron_performance_prepare_cycles")
         self.job_group.cycle_prepare_days = 45
         Cycle = self.env["hr.performance.cycle"]
         self.cycles = lambda start: Cycle.search(
             [("job_group_id", "=", self.job_group.id), ("date_start", "=", start)]
         )
-
-    def _run_cron(self):
-        with self.enter_registry_test_mode():
-            self.cron.method_direct_trigger()
-        self.env.invalidate_all()
 
     def test_next_cycle_prepared_as_draft_once(self):
         with freeze_time("2027-07-01 05:00"):

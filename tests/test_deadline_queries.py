@@ -13,17 +13,10 @@ class TestDeadlineQueries(HrSchoolPerformanceCase):
     """Query budgets of the deadline hot paths: one run of the daily job, and moving a
     planning meeting (which moves every deadline counted from it)."""
 
-    def setUp(self):
-        super().setUp()
-        self.cron = self.env.ref("hr_school_performance.ir_cron_performance_deadlines")
-        with freeze_time("2026-09-01 08:00"):
-            self.review = self._launched_review(self.ta_1)
-        with freeze_time("2026-10-01 09:00"):
-            self.event = self._book(self.review, london(date(2026, 10, 22)))
-
-    def _run_cron(self):
-        with self.enter_registry_test_mode():
-            self.cron.method_direct_trigger()
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._launch_team(meeting=date(2026, 10, 22))
 
     def _idle_group(self, count):
         """``count`` reviews launched for January: nothing of theirs is due in October."""

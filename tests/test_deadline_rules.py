@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from .common import HrSchoolPerformanceCase, london
+from .common import HrSchoolPerformanceCase
 
 DEFAULT_DAYS = {
     "planning_meeting": 20,
@@ -28,12 +28,10 @@ DEFAULT_DAYS = {
 class TestDeadlineRules(HrSchoolPerformanceCase):
     """Deadlines are data: rule lines on the job group, seeded from the default set."""
 
-    def setUp(self):
-        super().setUp()
-        with freeze_time("2026-09-01 08:00"):
-            self.review = self._launched_review(self.ta_1)
-        with freeze_time("2026-10-01 09:00"):
-            self._book(self.review, london(date(2026, 10, 22)))
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._launch_team(meeting=date(2026, 10, 22))
 
     def _new_group(self, user=None, company=None):
         Group = self.env["hr.performance.job.group"]

@@ -21,10 +21,7 @@ class TestDeadlines(HrSchoolPerformanceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        with freeze_time("2026-09-01 08:00"):
-            cls.review = cls._launched_review(cls.ta_1)
-        with freeze_time("2026-10-01 09:00"):
-            cls.event = cls._book(cls.review, london(cls.MEETING))
+        cls._launch_team(meeting=cls.MEETING)
 
     def _due(self, kind, review=None):
         deadline = self._deadline(review or self.review, kind)

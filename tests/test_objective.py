@@ -14,9 +14,8 @@ class TestObjective(HrSchoolPerformanceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        with freeze_time("2026-09-01"):
-            cls.review = cls._launched_review(cls.ta_1)
-        cls.review_2 = cls._launched_review(cls.ta_2)
+        cls._launch_team()
+        cls.review_2 = cls.review_tina
         cls.cycle = cls.review.cycle_id
         cls.priority = cls.env["hr.performance.sip.priority"].create(
             {

@@ -17,9 +17,7 @@ class TestObservations(HrSchoolPerformanceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        with freeze_time("2026-09-01 08:00"):
-            cls.review = cls._launched_review(cls.ta_1)
-            cls.review_tina = cls._launched_review(cls.ta_2)
+        cls._launch_team()
         cls.Observation = cls.env["hr.performance.observation"].with_user(cls.reviewer_user)
         cls.observer_user = cls._make_user("hsp_observer")
         cls.deputy.user_id = cls.observer_user

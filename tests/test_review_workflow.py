@@ -22,8 +22,7 @@ class TestReviewWorkflow(HrSchoolPerformanceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        with freeze_time("2026-09-01"):
-            cls.review = cls._launched_review(cls.ta_1)
+        cls._launch_team()
         cls.cycle = cls.review.cycle_id
         cls.achieved = cls.env.ref("hr_school_performance.hr_performance_scale_level_achieved")
         cls.progressing = cls.env.ref(

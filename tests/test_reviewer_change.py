@@ -1,5 +1,3 @@
-from freezegun import freeze_time
-
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -11,9 +9,8 @@ class TestReviewerChange(HrSchoolPerformanceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        with freeze_time("2026-09-01"):
-            cls.review = cls._launched_review(cls.ta_1)
-        cls.review_2 = cls._launched_review(cls.ta_2)
+        cls._launch_team()
+        cls.review_2 = cls.review_tina
         cls.cycle = cls.review.cycle_id
         cls.new_reviewer_user = cls._make_user("hsp_rita", name="Rita Reviewer")
         cls.new_reviewer = cls.env["hr.employee"].create(

@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from ..models.hr_performance_training_need import audit_period
-from .common import HrSchoolPerformanceCase
+from .common import CPD_LEADER, HrSchoolPerformanceCase
 
 
 @tagged("post_install", "-at_install")
@@ -20,10 +20,8 @@ class TestTrainingNeeds(HrSchoolPerformanceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        with freeze_time("2026-09-01 08:00"):
-            cls.review = cls._launched_review(cls.ta_1)
-            cls.review_tina = cls._launched_review(cls.ta_2)
-        cls.cpd_leader = cls._make_user("hsp_cpd_leader")
+        cls._launch_team()
+        cls.cpd_leader = cls.users[CPD_LEADER]
         cls.school.performance_cpd_leader_id = cls.cpd_leader
         cls.Need = cls.env["hr.performance.training.need"]
 
