@@ -104,6 +104,10 @@ WORKFLOW = (
 )
 
 
+# Roles that must learn nothing of the reviewee's reviews in school A.
+OUTSIDERS = (COLLEAGUE, FORMER_REVIEWER, HEAD_B, HR_B, CPD_LEADER, PAYROLL, GOVERNOR, OBSERVER)
+
+
 def london(day, hour=10, minute=0):
     """A naive UTC datetime, as the ORM stores it, for a London wall-clock time."""
     local = LONDON.localize(datetime.combine(day, time(hour, minute)))
@@ -589,12 +593,13 @@ class HrSchoolPerformanceCase(TransactionCase):
 
     @classmethod
     def _launch_team(cls, meeting=None):
-        """Launch the 2026–27 cycle of school A on 1 September 2026 and keep Tom's and
-        Tina's reviews (``review``, ``review_tina``); with a ``meeting`` day, the reviewer
-        books Tom's planning meeting for it on 1 October (``event``)."""
+        """Launch the 2026–27 cycle of school A (``cycle``) on 1 September 2026 and keep
+        Tom's and Tina's reviews (``review``, ``review_tina``); with a ``meeting`` day, the
+        reviewer books Tom's planning meeting for it on 1 October (``event``)."""
         with freeze_time("2026-09-01 08:00"):
             cls.review = cls._launched_review(cls.ta_1)
             cls.review_tina = cls._launched_review(cls.ta_2)
+        cls.cycle = cls.review.cycle_id
         if meeting:
             with freeze_time("2026-10-01 09:00"):
                 cls.event = cls._book(cls.review, london(meeting))

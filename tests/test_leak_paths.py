@@ -16,6 +16,7 @@ from .common import (
     HR_B,
     HR_TRUST,
     OBSERVER,
+    OUTSIDERS,
     PAYROLL,
     REVIEWEE,
     REVIEWER,
@@ -23,8 +24,6 @@ from .common import (
     HrSchoolPerformanceCase,
 )
 
-# Roles that must learn nothing of the reviewee's reviews in school A.
-OUTSIDERS = (COLLEAGUE, FORMER_REVIEWER, HEAD_B, HR_B, CPD_LEADER, PAYROLL, GOVERNOR, OBSERVER)
 TECHNICAL = {"id", "create_uid", "create_date", "write_uid", "write_date", "display_name"}
 
 

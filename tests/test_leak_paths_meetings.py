@@ -17,15 +17,13 @@ from .common import (
     HR_B,
     HR_TRUST,
     OBSERVER,
+    OUTSIDERS,
     PAYROLL,
     REVIEWEE,
     REVIEWER,
     TODAY,
     HrSchoolPerformanceCase,
 )
-
-# Roles that must learn nothing of the reviewee's current review in school A.
-OUTSIDERS = (COLLEAGUE, FORMER_REVIEWER, HEAD_B, HR_B, CPD_LEADER, PAYROLL, GOVERNOR, OBSERVER)
 
 # Every model that points at a confidential record (a review, an objective, an
 # observation), and how its records are kept from people who cannot read that record.

@@ -15,8 +15,6 @@ class TestObjective(HrSchoolPerformanceCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._launch_team()
-        cls.review_2 = cls.review_tina
-        cls.cycle = cls.review.cycle_id
         cls.priority = cls.env["hr.performance.sip.priority"].create(
             {
                 "name": "Improve early reading",
@@ -93,7 +91,7 @@ class TestObjective(HrSchoolPerformanceCase):
         form.cycle_id = self.cycle
         form.sip_priority_id = self.priority
         form.review_ids.add(self.review)
-        form.review_ids.add(self.review_2)
+        form.review_ids.add(self.review_tina)
         group_objective = form.save()
         objectives = group_objective.objective_ids
         self.assertEqual(objectives.employee_id, self.ta_1 | self.ta_2)
@@ -109,7 +107,7 @@ class TestObjective(HrSchoolPerformanceCase):
         # The cap still holds for shared objectives.
         self.job_group.max_objectives = 1
         with self.assertRefused(ValidationError, "at most 1"):
-            self._objective("Own objective", review=self.review_2)
+            self._objective("Own objective", review=self.review_tina)
 
     def test_objective_continues_into_the_next_cycle(self):
         objective = self._objective(

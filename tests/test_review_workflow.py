@@ -23,7 +23,6 @@ class TestReviewWorkflow(HrSchoolPerformanceCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._launch_team()
-        cls.cycle = cls.review.cycle_id
         cls.achieved = cls.env.ref("hr_school_performance.hr_performance_scale_level_achieved")
         cls.progressing = cls.env.ref(
             "hr_school_performance.hr_performance_scale_level_progressing"

@@ -10,8 +10,6 @@ class TestReviewerChange(HrSchoolPerformanceCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._launch_team()
-        cls.review_2 = cls.review_tina
-        cls.cycle = cls.review.cycle_id
         cls.new_reviewer_user = cls._make_user("hsp_rita", name="Rita Reviewer")
         cls.new_reviewer = cls.env["hr.employee"].create(
             {
@@ -63,9 +61,13 @@ class TestReviewerChange(HrSchoolPerformanceCase):
             self.review.with_user(self.hr_officer)._reassign_reviewer(self.ta_1, "Self review")
         with self.assertRefused(ValidationError, "cannot review themselves"):
             self.env["hr.performance.reviewer.change"].with_user(self.hr_officer).create(
-                {"review_id": self.review_2.id, "new_reviewer_id": self.ta_2.id, "reason": "Self"}
+                {
+                    "review_id": self.review_tina.id,
+                    "new_reviewer_id": self.ta_2.id,
+                    "reason": "Self",
+                }
             )
-        self.assertStored(self.review_2, "reviewer_id", self.manager)
+        self.assertStored(self.review_tina, "reviewer_id", self.manager)
 
     def test_reviewer_changes_only_through_the_recorded_path(self):
         with self.assertRefused(UserError, "Change Reviewer"):
