@@ -540,26 +540,41 @@ class HrSchoolPerformanceCase(TransactionCase):
         return cycle.with_user(cls.hr_officer).action_launch()
 
     @classmethod
-    def _group_with_staff(cls, name, headcount):
-        """A job group of school A with ``headcount`` members, managed in turn by the
-        reviewer and the headteacher, and its draft 2026–27 cycle."""
+    def _group_with_staff(cls, name, headcount, start=date(2026, 9, 1)):
+        """A job group of school A with ``headcount`` members (see ``_add_staff``), whose
+        cycles start on the day and month of ``start``, and its draft cycle from ``start``."""
         job = cls.env["hr.job"].create({"name": name, "company_id": cls.school.id})
         group = cls.env["hr.performance.job.group"].create(
-            {"name": name, "company_id": cls.school.id, "job_ids": [Command.link(job.id)]}
+            {
+                "name": name,
+                "company_id": cls.school.id,
+                "job_ids": [Command.link(job.id)],
+                "cycle_start_month": str(start.month),
+                "cycle_start_day": start.day,
+            }
         )
+        cls._add_staff(group, headcount)
+        end = start.replace(year=start.year + 1) - timedelta(days=1)
+        return cls._create_cycle(group=group, start=start, end=end)
+
+    @classmethod
+    def _add_staff(cls, group, headcount):
+        """``headcount`` new members of ``group``'s job, managed in turn by the reviewer and
+        the headteacher."""
+        job = group.job_ids
+        known = cls.env["hr.employee"].search_count([("job_id", "=", job.id)])
         managers = cls.manager | cls.head
-        cls.env["hr.employee"].create(
+        return cls.env["hr.employee"].create(
             [
                 {
-                    "name": f"{name} {index}",
+                    "name": f"{group.name} {index}",
                     "company_id": cls.school.id,
                     "job_id": job.id,
                     "parent_id": managers[index % 2].id,
                 }
-                for index in range(headcount)
+                for index in range(known, known + headcount)
             ]
         )
-        return cls._create_cycle(group=group)
 
     @classmethod
     def _make_user(cls, login, groups="base.group_user", company=None, name=None):

@@ -2,7 +2,6 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.fields import Command
 from odoo.tests import tagged
 
 from .common import HrSchoolPerformanceCase, london
@@ -159,19 +158,6 @@ class TestDeadlineCron(HrSchoolPerformanceCase):
     # ------------------------------------------------------------------
     # Cost: what is due, not how many reviews exist
     # ------------------------------------------------------------------
-    def _bulk_staff(self, group, count, start):
-        return self.env["hr.employee"].create(
-            [
-                {
-                    "name": f"{group.name} {start + index}",
-                    "company_id": self.school.id,
-                    "job_id": group.job_ids.id,
-                    "parent_id": self.manager.id,
-                }
-                for index in range(count)
-            ]
-        )
-
     def _due_review(self, name):
         """A review whose planning meeting is on Friday 16 October, booked on 13 October
         with short notice: its self-evaluation (due 14 October) must become a to-do and be
@@ -203,18 +189,7 @@ class TestDeadlineCron(HrSchoolPerformanceCase):
 
     @freeze_time("2026-10-13 06:00")
     def test_cron_cost_depends_on_what_is_due_not_on_how_many_reviews_exist(self):
-        job = self.env["hr.job"].create({"name": "Midday Supervisor", "company_id": self.school.id})
-        group = self.env["hr.performance.job.group"].create(
-            {
-                "name": "Midday Supervisors",
-                "company_id": self.school.id,
-                "job_ids": [Command.link(job.id)],
-                "cycle_start_month": "1",
-                "cycle_start_day": 4,
-            }
-        )
-        self._bulk_staff(group, 5, 0)
-        cycle = self._create_cycle(group=group, start=date(2027, 1, 4), end=date(2028, 1, 3))
+        cycle = self._group_with_staff("Midday Supervisors", 5, start=date(2027, 1, 4))
         self._launch(cycle)
         self.assertEqual(len(cycle.review_ids), 5)
         self.assertFalse(
@@ -228,7 +203,7 @@ class TestDeadlineCron(HrSchoolPerformanceCase):
 
         first = self._due_review("First Due")
         with_5 = self._count_cron()
-        self._bulk_staff(group, 45, 5)
+        self._add_staff(cycle.job_group_id, 45)
         cycle.with_user(self.hr_officer).action_add_eligible()
         self.assertEqual(len(cycle.review_ids), 50)
         second = self._due_review("Second Due")

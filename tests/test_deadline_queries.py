@@ -2,7 +2,6 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.fields import Command
 from odoo.tests import tagged, users, warmup
 
 from .common import HrSchoolPerformanceCase, london
@@ -18,36 +17,6 @@ class TestDeadlineQueries(HrSchoolPerformanceCase):
         super().setUpClass()
         cls._launch_team(meeting=date(2026, 10, 22))
 
-    def _idle_group(self, count):
-        """``count`` reviews launched for January: nothing of theirs is due in October."""
-        job = self.env["hr.job"].create({"name": "Midday Supervisor", "company_id": self.school.id})
-        group = self.env["hr.performance.job.group"].create(
-            {
-                "name": "Midday Supervisors",
-                "company_id": self.school.id,
-                "job_ids": [Command.link(job.id)],
-                "cycle_start_month": "1",
-                "cycle_start_day": 4,
-            }
-        )
-        self._add_staff(job, count, 0)
-        cycle = self._create_cycle(group=group, start=date(2027, 1, 4), end=date(2028, 1, 3))
-        self._launch(cycle)
-        return job, cycle
-
-    def _add_staff(self, job, count, start):
-        self.env["hr.employee"].create(
-            [
-                {
-                    "name": f"Supervisor {start + index}",
-                    "company_id": self.school.id,
-                    "job_id": job.id,
-                    "parent_id": self.manager.id,
-                }
-                for index in range(count)
-            ]
-        )
-
     def _assert_cron_queries(self, expected):
         self.env.flush_all()
         self.env.invalidate_all()
@@ -58,11 +27,13 @@ class TestDeadlineQueries(HrSchoolPerformanceCase):
         # 30 September: nothing of the fixture review is due before its meeting notice.
         with freeze_time("2026-09-30 06:00"):
             self._run_cron()  # the fixture review's to-dos and reminders, if any
-            job, cycle = self._idle_group(5)
+            # Five reviews launched for January: nothing of theirs is due in October.
+            cycle = self._group_with_staff("Midday Supervisors", 5, start=date(2027, 1, 4))
+            self._launch(cycle)
             self.assertEqual(len(cycle.review_ids), 5)
             self._run_cron()
             self._assert_cron_queries(16)
-            self._add_staff(job, 45, 5)
+            self._add_staff(cycle.job_group_id, 45)
             cycle.with_user(self.hr_officer).action_add_eligible()
             self.assertEqual(len(cycle.review_ids), 50)
             self._assert_cron_queries(16)
