@@ -7,9 +7,11 @@ from .common import (
     COLLEAGUE,
     CPD_LEADER,
     FORMER_REVIEWER,
+    HEAD_A,
     HEAD_B,
     PAYROLL,
     REVIEWEE,
+    REVIEWER,
 )
 from .test_leak_paths_meetings import PerformanceMeetingCase
 
@@ -45,12 +47,17 @@ class TestHttpAccessMeetings(PerformanceMeetingCase, HttpCase):
         self.meeting.message_post(
             body="Room changed to the library", message_type="comment", subtype_xmlid="mail.mt_note"
         )
+        # Sent to the reviewer of the time (a recipient must be able to read the review),
+        # who is then replaced again.
+        head = self.review.with_user(self.users[HEAD_A])
+        head._reassign_reviewer(self.employees[FORMER_REVIEWER], "Back from leave.")
         sent = self.review.message_post(
             body="Please prepare the mid-year notes",
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
             partner_ids=self.users[FORMER_REVIEWER].partner_id.ids,
         )
+        head._reassign_reviewer(self.employees[REVIEWER], "The line manager changed.")
         self.env.cr.flush()
         reviewee_name = self.users[REVIEWEE].name
         for role in (COLLEAGUE, PAYROLL, HEAD_B):
