@@ -354,6 +354,8 @@ class HrSchoolPerformanceCase(TransactionCase):
                 }
             )
             reviewer_done.action_complete()
+            # End the request: what the completion computes (its date) is computed today.
+            cls.env.flush_all()
 
         cls.ta_1.parent_id = cls.employees[FORMER_REVIEWER]
         with freeze_time("2025-09-01 08:00"):

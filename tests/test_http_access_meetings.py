@@ -7,11 +7,9 @@ from .common import (
     COLLEAGUE,
     CPD_LEADER,
     FORMER_REVIEWER,
-    HEAD_A,
     HEAD_B,
     PAYROLL,
     REVIEWEE,
-    REVIEWER,
 )
 from .test_leak_paths_meetings import PerformanceMeetingCase
 
@@ -47,17 +45,13 @@ class TestHttpAccessMeetings(PerformanceMeetingCase, HttpCase):
         self.meeting.message_post(
             body="Room changed to the library", message_type="comment", subtype_xmlid="mail.mt_note"
         )
-        # Sent to the reviewer of the time (a recipient must be able to read the review),
-        # who is then replaced again.
-        head = self.review.with_user(self.users[HEAD_A])
-        head._reassign_reviewer(self.employees[FORMER_REVIEWER], "Back from leave.")
-        sent = self.review.message_post(
-            body="Please prepare the mid-year notes",
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            partner_ids=self.users[FORMER_REVIEWER].partner_id.ids,
-        )
-        head._reassign_reviewer(self.employees[REVIEWER], "The line manager changed.")
+        with self.former_reviewer_back():
+            sent = self.review.message_post(
+                body="Please prepare the mid-year notes",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=self.users[FORMER_REVIEWER].partner_id.ids,
+            )
         self.env.cr.flush()
         reviewee_name = self.users[REVIEWEE].name
         for role in (COLLEAGUE, PAYROLL, HEAD_B):
