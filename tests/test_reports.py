@@ -125,7 +125,7 @@ class TestReports(ReportsCase):
             html,
             "Performance Management Pre-Review Meeting Form",
             "Test Primary School",  # the school's letterhead
-            "Reviewee",
+            "Tom Assistant",
             "Teaching Assistant",
             "Key successes / achievements over the last year",
             "Phonics group",
@@ -218,7 +218,7 @@ class TestReports(ReportsCase):
             html,
             "Lesson Observation Form",
             "Support Staff",
-            "Reviewee",
+            "Tom Assistant",
             "Observer",
             "12/01/2026 09:30",
             "Year 1",
@@ -236,7 +236,7 @@ class TestReports(ReportsCase):
         # 20 September 2025 at 09:00 UTC is 10:00 in London (summer time).
         expected = (
             "Memo: Support Staff Performance Management Review",
-            "Dear Reviewee",
+            "Dear Tom Assistant",
             "Performance Management review",
             "Saturday 20 September 2025",
             "10:00",
@@ -427,7 +427,7 @@ class TestReportRoutes(ReportsCase, HttpCase):
             self.skipTest("this wkhtmltopdf writes no text layer (unpatched Qt)")
         for expected in (
             "Performance Management Pre-Review Meeting Form",
-            "Reviewee",
+            "Tom Assistant",
             "Key successes",
             "Phonics group",
         ):

@@ -33,8 +33,8 @@ class TestReviewWorkflow(HrSchoolPerformanceCase):
 
     @freeze_time("2026-09-15")
     def test_full_life_cycle_as_reviewer(self):
-        # Tracking on (the fixture turns it off): the chatter tells each transition.
-        review = self.review.with_user(self.reviewer_user).with_context(tracking_disable=False)
+        # The chatter tells each transition.
+        review = self.review.with_user(self.reviewer_user)
         self._prepare_for(self.review, "planning")
         # The review was created (untracked) in this transaction: end that request first.
         self.env.cr.flush()
@@ -56,6 +56,7 @@ class TestReviewWorkflow(HrSchoolPerformanceCase):
         self.env.cr.flush()  # each button is a request: its tracking is posted
         self.assertEqual(review.state, "final_review")
         self._prepare_for(self.review, "final_review")
+        self.env.cr.flush()  # the assessment is saved before Complete is pressed
         review.action_complete()
         self.env.cr.flush()  # each button is a request: its tracking is posted
         self.assertEqual(review.state, "completed")
@@ -110,6 +111,8 @@ class TestReviewWorkflow(HrSchoolPerformanceCase):
     def test_cancel_and_reopen(self):
         for state in STATES:
             with self.subTest(state=state), self.cr.savepoint() as sp:
+                self._prepare_for(self.review, "planning")
+                self._prepare_for(self.review, "final_review")
                 self._advance(self.review, state)
                 if state in ("completed", "cancelled"):
                     with self.assertRaises(UserError):
