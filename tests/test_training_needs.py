@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from ..models.hr_performance_training_need import audit_period
-from .common import CPD_LEADER, HrSchoolPerformanceCase
+from .common import HrSchoolPerformanceCase
 
 
 @tagged("post_install", "-at_install")
@@ -21,7 +21,9 @@ class TestTrainingNeeds(HrSchoolPerformanceCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._launch_team()
-        cls.cpd_leader = cls.users[CPD_LEADER]
+        # The school's designated CPD leader, a plain user: not the fixture's CPD-leader
+        # group, whose members read the needs of every school they are in.
+        cls.cpd_leader = cls._make_user("hsp_cpd_leader")
         cls.school.performance_cpd_leader_id = cls.cpd_leader
         cls.Need = cls.env["hr.performance.training.need"]
 
