@@ -676,6 +676,12 @@ class HrSchoolPerformanceCase(TransactionCase):
         vals = {"start": when, "stop": when + timedelta(hours=1), **extra}
         return cls.env["calendar.event"].with_user(user).with_context(**context).create(vals)
 
+    def _login(self, role):
+        """Sign the browser in as the role's user (classes that mix in ``HttpCase``; the
+        password is the login)."""
+        login = self.users[role].login
+        self.authenticate(login, login)
+
     def as_role(self, role, records):
         """``records`` seen by the role's user, with every school they are allowed in
         selected in the company switcher (their widest view)."""

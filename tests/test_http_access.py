@@ -20,10 +20,6 @@ class TestHttpAccess(HrSchoolPerformanceCase, HttpCase):
 
     review_world = True
 
-    def _login(self, role):
-        login = self.users[role].login
-        self.authenticate(login, login)
-
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

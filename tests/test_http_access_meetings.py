@@ -21,10 +21,6 @@ class TestHttpAccessMeetings(PerformanceMeetingCase, HttpCase):
 
     freeze_today = False
 
-    def _login(self, role):
-        login = self.users[role].login
-        self.authenticate(login, login)
-
     @mute_logger("odoo.http")
     def test_invitation_download(self):
         ics = self.ics.filtered(lambda a: a.name == "invitation.ics")[:1]

@@ -363,10 +363,6 @@ class TestReportRoutes(ReportsCase, HttpCase):
 
     freeze_today = False
 
-    def _login(self, role):
-        login = self.users[role].login
-        self.authenticate(login, login)
-
     def _download(self, report, record):
         url = f"/report/pdf/{report}/{record.id}"
         return self.url_open("/report/download", params={"data": json.dumps([url, "qweb-pdf"])})
