@@ -32,11 +32,11 @@ class TestDeadlineQueries(HrSchoolPerformanceCase):
             self._launch(cycle)
             self.assertEqual(len(cycle.review_ids), 5)
             self._run_cron()
-            self._assert_cron_queries(16)
+            self._assert_cron_queries(17)
             self._add_staff(cycle.job_group_id, 45)
             cycle.with_user(self.hr_officer).action_add_eligible()
             self.assertEqual(len(cycle.review_ids), 50)
-            self._assert_cron_queries(16)
+            self._assert_cron_queries(17)
 
     def test_cron_batch_of_due_items_has_a_fixed_budget(self):
         # 13 October: the self-evaluation and meeting notice of two reviews become
@@ -48,7 +48,7 @@ class TestDeadlineQueries(HrSchoolPerformanceCase):
         with freeze_time("2026-09-30 06:00"):
             self._run_cron()
         with freeze_time("2026-10-13 06:00"):
-            self._assert_cron_queries(142)
+            self._assert_cron_queries(145)
         todos = (self.review | other).activity_ids.filtered(
             lambda a: (
                 a.activity_type_id
@@ -61,6 +61,6 @@ class TestDeadlineQueries(HrSchoolPerformanceCase):
     @warmup
     def test_moving_the_planning_meeting_as_the_reviewer(self):
         event = self.event.with_user(self.env.user)
-        with freeze_time("2026-10-14 09:00"), self.assertQueryCount(115):
+        with freeze_time("2026-10-14 09:00"), self.assertQueryCount(121):
             event.write({"start": london(date(2026, 11, 5)), "stop": london(date(2026, 11, 5), 11)})
         self.assertEqual(self._deadline(self.review, "self_evaluation").date_due, date(2026, 11, 3))
