@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from .common_security import (
+from .common import (
     COLLEAGUE,
     CPD_LEADER,
     GOVERNOR,
@@ -17,13 +17,17 @@ from .common_security import (
     PAYROLL,
     REVIEWEE,
     REVIEWER,
-    HrSchoolPerformanceSecurityCase,
+    TODAY,
+    HrSchoolPerformanceCase,
 )
 
 
 @tagged("post_install", "-at_install")
-class TestAccessGrant(HrSchoolPerformanceSecurityCase):
+class TestAccessGrant(HrSchoolPerformanceCase):
     """Explicit access to one review: who, why, when; granted and revoked on record."""
+
+    freeze_today = TODAY
+    review_world = True
 
     def _grant(self, role, **vals):
         values = {
@@ -132,8 +136,8 @@ class TestAccessGrant(HrSchoolPerformanceSecurityCase):
             {
                 "name": "Parent",
                 "login": "hsp_parent",
-                "company_id": self.school_a.id,
-                "company_ids": [(6, 0, self.school_a.ids)],
+                "company_id": self.school.id,
+                "company_ids": [(6, 0, self.school.ids)],
                 "group_ids": [(6, 0, self.env.ref("base.group_portal").ids)],
             }
         )

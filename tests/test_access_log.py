@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common_security import (
+from .common import (
     COLLEAGUE,
     GRANTEE,
     HEAD_A,
@@ -11,7 +11,8 @@ from .common_security import (
     HR_TRUST,
     REVIEWEE,
     REVIEWER,
-    HrSchoolPerformanceSecurityCase,
+    TODAY,
+    HrSchoolPerformanceCase,
 )
 
 FORM_SPEC = {
@@ -27,9 +28,12 @@ LIST_SPEC = {"employee_id": {"fields": {"display_name": {}}}, "state": {}, "fina
 
 
 @tagged("post_install", "-at_install")
-class TestAccessLog(HrSchoolPerformanceSecurityCase):
+class TestAccessLog(HrSchoolPerformanceCase):
     """Opening, exporting or printing a review by anyone but its reviewee is recorded,
     for HR and the reviewee to see."""
+
+    freeze_today = TODAY
+    review_world = True
 
     def _log(self, role=None, **domain):
         conditions = [("review_id", "=", self.review.id)]

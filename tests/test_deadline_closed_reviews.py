@@ -5,22 +5,19 @@ from freezegun import freeze_time
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from .common_process import SchoolProcessCase, london
+from .common import HrSchoolPerformanceCase
 
 
 @tagged("post_install", "-at_install")
-class TestDeadlinesOfClosedReviews(SchoolProcessCase):
+class TestDeadlinesOfClosedReviews(HrSchoolPerformanceCase):
     """A review that is completed or cancelled closes its open deadlines with it: they say
     so, stop counting as missed and leave the *Overdue* filter."""
 
-    def setUp(self):
-        super().setUp()
-        self.achieved = self.env.ref("hr_school_performance.hr_performance_scale_level_achieved")
-        with freeze_time("2026-09-01 08:00"):
-            self.review = self._launched_review(self.ta_1)
-            self.review_tina = self._launched_review(self.ta_2)
-        with freeze_time("2026-10-01 09:00"):
-            self._book(self.review, london(date(2026, 10, 22)))
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.achieved = cls.env.ref("hr_school_performance.hr_performance_scale_level_achieved")
+        cls._launch_team(meeting=date(2026, 10, 22))
 
     def _overdue_reviews(self):
         return self.env["hr.performance.review"].search(

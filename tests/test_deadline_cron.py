@@ -2,33 +2,23 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.fields import Command
 from odoo.tests import tagged
 
-from .common_process import SchoolProcessCase, london
+from .common import HrSchoolPerformanceCase, london
 
 DEADLINE_TYPE = "hr_school_performance.mail_activity_type_deadline"
 OVERDUE_TYPE = "hr_school_performance.mail_activity_type_deadline_overdue"
 
 
 @tagged("post_install", "-at_install")
-class TestDeadlineCron(SchoolProcessCase):
+class TestDeadlineCron(HrSchoolPerformanceCase):
     """The daily scheduled action: to-dos for whoever must act, reminders before the due
     date, escalation to the headteacher the working day after, never twice."""
 
-    def setUp(self):
-        super().setUp()
-        self.cron = self.env.ref("hr_school_performance.ir_cron_performance_deadlines")
-        with freeze_time("2026-09-01 08:00"):
-            self.review = self._launched_review(self.ta_1)
-            self.review_tina = self._launched_review(self.ta_2)
-        with freeze_time("2026-10-01 09:00"):
-            self._book(self.review, london(date(2026, 10, 22)))
-
-    def _run_cron(self):
-        with self.enter_registry_test_mode():
-            self.cron.method_direct_trigger()
-        self.env.invalidate_all()
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._launch_team(meeting=date(2026, 10, 22))
 
     def _activities(self, record, xmlid, user=None, active=True):
         return (
@@ -168,19 +158,6 @@ class TestDeadlineCron(SchoolProcessCase):
     # ------------------------------------------------------------------
     # Cost: what is due, not how many reviews exist
     # ------------------------------------------------------------------
-    def _bulk_staff(self, group, count, start):
-        return self.env["hr.employee"].create(
-            [
-                {
-                    "name": f"{group.name} {start + index}",
-                    "company_id": self.school.id,
-                    "job_id": group.job_ids.id,
-                    "parent_id": self.manager.id,
-                }
-                for index in range(count)
-            ]
-        )
-
     def _due_review(self, name):
         """A review whose planning meeting is on Friday 16 October, booked on 13 October
         with short notice: its self-evaluation (due 14 October) must become a to-do and be
@@ -212,18 +189,7 @@ class TestDeadlineCron(SchoolProcessCase):
 
     @freeze_time("2026-10-13 06:00")
     def test_cron_cost_depends_on_what_is_due_not_on_how_many_reviews_exist(self):
-        job = self.env["hr.job"].create({"name": "Midday Supervisor", "company_id": self.school.id})
-        group = self.env["hr.performance.job.group"].create(
-            {
-                "name": "Midday Supervisors",
-                "company_id": self.school.id,
-                "job_ids": [Command.link(job.id)],
-                "cycle_start_month": "1",
-                "cycle_start_day": 4,
-            }
-        )
-        self._bulk_staff(group, 5, 0)
-        cycle = self._create_cycle(group=group, start=date(2027, 1, 4), end=date(2028, 1, 3))
+        cycle = self._group_with_staff("Midday Supervisors", 5, start=date(2027, 1, 4))
         self._launch(cycle)
         self.assertEqual(len(cycle.review_ids), 5)
         self.assertFalse(
@@ -237,7 +203,7 @@ class TestDeadlineCron(SchoolProcessCase):
 
         first = self._due_review("First Due")
         with_5 = self._count_cron()
-        self._bulk_staff(group, 45, 5)
+        self._add_staff(cycle.job_group_id, 45)
         cycle.with_user(self.hr_officer).action_add_eligible()
         self.assertEqual(len(cycle.review_ids), 50)
         second = self._due_review("Second Due")
@@ -258,22 +224,18 @@ class TestDeadlineCron(SchoolProcessCase):
 
 
 @tagged("post_install", "-at_install")
-class TestCycleRollover(SchoolProcessCase):
+class TestCycleRollover(HrSchoolPerformanceCase):
     """The next cycle of each job group is prepared before the current one ends."""
+
+    cron_xmlid = "hr_school_performance.ir_cron_performance_prepare_cycles"
 
     def setUp(self):
         super().setUp()
-        self.cron = self.env.ref("hr_school_performance.ir_cron_performance_prepare_cycles")
         self.job_group.cycle_prepare_days = 45
         Cycle = self.env["hr.performance.cycle"]
         self.cycles = lambda start: Cycle.search(
             [("job_group_id", "=", self.job_group.id), ("date_start", "=", start)]
         )
-
-    def _run_cron(self):
-        with self.enter_registry_test_mode():
-            self.cron.method_direct_trigger()
-        self.env.invalidate_all()
 
     def test_next_cycle_prepared_as_draft_once(self):
         with freeze_time("2027-07-01 05:00"):

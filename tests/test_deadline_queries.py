@@ -2,58 +2,20 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.fields import Command
 from odoo.tests import tagged, users, warmup
 
-from .common_process import SchoolProcessCase, london
+from .common import HrSchoolPerformanceCase, london
 
 
 @tagged("post_install", "-at_install")
-class TestDeadlineQueries(SchoolProcessCase):
+class TestDeadlineQueries(HrSchoolPerformanceCase):
     """Query budgets of the deadline hot paths: one run of the daily job, and moving a
     planning meeting (which moves every deadline counted from it)."""
 
-    def setUp(self):
-        super().setUp()
-        self.cron = self.env.ref("hr_school_performance.ir_cron_performance_deadlines")
-        with freeze_time("2026-09-01 08:00"):
-            self.review = self._launched_review(self.ta_1)
-        with freeze_time("2026-10-01 09:00"):
-            self.event = self._book(self.review, london(date(2026, 10, 22)))
-
-    def _run_cron(self):
-        with self.enter_registry_test_mode():
-            self.cron.method_direct_trigger()
-
-    def _idle_group(self, count):
-        """``count`` reviews launched for January: nothing of theirs is due in October."""
-        job = self.env["hr.job"].create({"name": "Midday Supervisor", "company_id": self.school.id})
-        group = self.env["hr.performance.job.group"].create(
-            {
-                "name": "Midday Supervisors",
-                "company_id": self.school.id,
-                "job_ids": [Command.link(job.id)],
-                "cycle_start_month": "1",
-                "cycle_start_day": 4,
-            }
-        )
-        self._add_staff(job, count, 0)
-        cycle = self._create_cycle(group=group, start=date(2027, 1, 4), end=date(2028, 1, 3))
-        self._launch(cycle)
-        return job, cycle
-
-    def _add_staff(self, job, count, start):
-        self.env["hr.employee"].create(
-            [
-                {
-                    "name": f"Supervisor {start + index}",
-                    "company_id": self.school.id,
-                    "job_id": job.id,
-                    "parent_id": self.manager.id,
-                }
-                for index in range(count)
-            ]
-        )
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._launch_team(meeting=date(2026, 10, 22))
 
     def _assert_cron_queries(self, expected):
         self.env.flush_all()
@@ -65,14 +27,16 @@ class TestDeadlineQueries(SchoolProcessCase):
         # 30 September: nothing of the fixture review is due before its meeting notice.
         with freeze_time("2026-09-30 06:00"):
             self._run_cron()  # the fixture review's to-dos and reminders, if any
-            job, cycle = self._idle_group(5)
+            # Five reviews launched for January: nothing of theirs is due in October.
+            cycle = self._group_with_staff("Midday Supervisors", 5, start=date(2027, 1, 4))
+            self._launch(cycle)
             self.assertEqual(len(cycle.review_ids), 5)
             self._run_cron()
-            self._assert_cron_queries(16)
-            self._add_staff(job, 45, 5)
+            self._assert_cron_queries(17)
+            self._add_staff(cycle.job_group_id, 45)
             cycle.with_user(self.hr_officer).action_add_eligible()
             self.assertEqual(len(cycle.review_ids), 50)
-            self._assert_cron_queries(16)
+            self._assert_cron_queries(17)
 
     def test_cron_batch_of_due_items_has_a_fixed_budget(self):
         # 13 October: the self-evaluation and meeting notice of two reviews become
@@ -84,7 +48,7 @@ class TestDeadlineQueries(SchoolProcessCase):
         with freeze_time("2026-09-30 06:00"):
             self._run_cron()
         with freeze_time("2026-10-13 06:00"):
-            self._assert_cron_queries(144)
+            self._assert_cron_queries(145)
         todos = (self.review | other).activity_ids.filtered(
             lambda a: (
                 a.activity_type_id
@@ -93,10 +57,10 @@ class TestDeadlineQueries(SchoolProcessCase):
         )
         self.assertTrue(todos)
 
-    @users("hsp_reviewer")
+    @users("hsp.reviewer")
     @warmup
     def test_moving_the_planning_meeting_as_the_reviewer(self):
         event = self.event.with_user(self.env.user)
-        with freeze_time("2026-10-14 09:00"), self.assertQueryCount(hsp_reviewer=117):
+        with freeze_time("2026-10-14 09:00"), self.assertQueryCount(121):
             event.write({"start": london(date(2026, 11, 5)), "stop": london(date(2026, 11, 5), 11)})
         self.assertEqual(self._deadline(self.review, "self_evaluation").date_due, date(2026, 11, 3))

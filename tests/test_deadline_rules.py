@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from .common_process import SchoolProcessCase, london
+from .common import HrSchoolPerformanceCase
 
 DEFAULT_DAYS = {
     "planning_meeting": 20,
@@ -25,15 +25,13 @@ DEFAULT_DAYS = {
 
 
 @tagged("post_install", "-at_install")
-class TestDeadlineRules(SchoolProcessCase):
+class TestDeadlineRules(HrSchoolPerformanceCase):
     """Deadlines are data: rule lines on the job group, seeded from the default set."""
 
-    def setUp(self):
-        super().setUp()
-        with freeze_time("2026-09-01 08:00"):
-            self.review = self._launched_review(self.ta_1)
-        with freeze_time("2026-10-01 09:00"):
-            self._book(self.review, london(date(2026, 10, 22)))
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._launch_team(meeting=date(2026, 10, 22))
 
     def _new_group(self, user=None, company=None):
         Group = self.env["hr.performance.job.group"]

@@ -3,14 +3,15 @@ from datetime import date, datetime
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common_security import (
+from .common import (
     COLLEAGUE,
     HEAD_A,
     HEAD_B,
     HR_TRUST,
     REVIEWEE,
     REVIEWER,
-    HrSchoolPerformanceSecurityCase,
+    TODAY,
+    HrSchoolPerformanceCase,
 )
 
 # Fields written by other means than a form field (chatter, activities, relations).
@@ -68,10 +69,13 @@ WORKFLOW_FIELDS = {"state", "date_completed"}
 
 
 @tagged("post_install", "-at_install")
-class TestFieldWriteRights(HrSchoolPerformanceSecurityCase):
+class TestFieldWriteRights(HrSchoolPerformanceCase):
     """Record rules decide which reviews a user may write; the review decides which fields.
     Every writable field of the review and of the objective, for the reviewee and the
     reviewer, is tried with a valid value."""
+
+    freeze_today = TODAY
+    review_world = True
 
     def _writable_fields(self, model):
         return sorted(
@@ -174,7 +178,7 @@ class TestFieldWriteRights(HrSchoolPerformanceSecurityCase):
     def test_reviewee_after_planning(self):
         """Pre-meeting forms close with the planning stage; comments stay open until the
         review is completed; nothing is writable on a completed review."""
-        self.review.sudo().write({"state": "in_progress"})
+        self._advance(self.review, "in_progress")
         for name, states in REVIEWEE_WRITABLE.items():
             with self.subTest(field=name, state="in_progress"):
                 self.assertEqual(
@@ -196,7 +200,7 @@ class TestFieldWriteRights(HrSchoolPerformanceSecurityCase):
             {
                 "cycle_id": self.cycle_a.id,
                 "employee_id": self.env["hr.employee"]
-                .create({"name": "Lunchtime Supervisor", "company_id": self.school_a.id})
+                .create({"name": "Lunchtime Supervisor", "company_id": self.school.id})
                 .id,
                 "reviewer_id": self.employees[REVIEWER].id,
             }
@@ -208,7 +212,7 @@ class TestFieldWriteRights(HrSchoolPerformanceSecurityCase):
 
     def test_objective_fields_by_role(self):
         names = self._writable_fields("hr.performance.objective")
-        self.review.sudo().write({"state": "in_progress"})
+        self._advance(self.review, "in_progress")
         for name in names:
             with self.subTest(role=REVIEWEE, field=name):
                 self.assertEqual(

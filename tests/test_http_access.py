@@ -4,25 +4,21 @@ import json
 from odoo.tests import HttpCase, JsonRpcException, tagged
 from odoo.tools import mute_logger
 
-from .common_security import (
+from .common import (
     COLLEAGUE,
     HEAD_A,
     HEAD_B,
     HR_TRUST,
     REVIEWEE,
-    HrSchoolPerformanceSecurityCase,
+    HrSchoolPerformanceCase,
 )
 
 
 @tagged("post_install", "-at_install")
-class TestHttpAccess(HrSchoolPerformanceSecurityCase, HttpCase):
+class TestHttpAccess(HrSchoolPerformanceCase, HttpCase):
     """The routes a browser uses: attachments, the report route and the form's JSON-RPC."""
 
-    freeze_today = False
-
-    def _login(self, role):
-        login = self.users[role].login
-        self.authenticate(login, login)
+    review_world = True
 
     @classmethod
     def setUpClass(cls):

@@ -3,7 +3,7 @@ import json
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common_security import (
+from .common import (
     COLLEAGUE,
     CPD_LEADER,
     FORMER_REVIEWER,
@@ -20,10 +20,6 @@ class TestHttpAccessMeetings(PerformanceMeetingCase, HttpCase):
     the chatter and followers through the /mail data routes."""
 
     freeze_today = False
-
-    def _login(self, role):
-        login = self.users[role].login
-        self.authenticate(login, login)
 
     @mute_logger("odoo.http")
     def test_invitation_download(self):
@@ -45,12 +41,13 @@ class TestHttpAccessMeetings(PerformanceMeetingCase, HttpCase):
         self.meeting.message_post(
             body="Room changed to the library", message_type="comment", subtype_xmlid="mail.mt_note"
         )
-        sent = self.review.message_post(
-            body="Please prepare the mid-year notes",
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            partner_ids=self.users[FORMER_REVIEWER].partner_id.ids,
-        )
+        with self.former_reviewer_back():
+            sent = self.review.message_post(
+                body="Please prepare the mid-year notes",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=self.users[FORMER_REVIEWER].partner_id.ids,
+            )
         self.env.cr.flush()
         reviewee_name = self.users[REVIEWEE].name
         for role in (COLLEAGUE, PAYROLL, HEAD_B):

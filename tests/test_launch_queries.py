@@ -3,10 +3,9 @@ from collections import Counter
 
 from freezegun import freeze_time
 
-from odoo.fields import Command
 from odoo.tests import tagged
 
-from .common import SchoolPerformanceCase
+from .common import HrSchoolPerformanceCase
 
 
 def _shape(query):
@@ -21,28 +20,9 @@ COMPANY_LOOKUP = 'SELECT "res_company"."id" FROM "res_company" WHERE ("res_compa
 
 
 @tagged("post_install", "-at_install")
-class TestLaunchQueries(SchoolPerformanceCase):
+class TestLaunchQueries(HrSchoolPerformanceCase):
     """Launching a cycle creates its reviews in one batch: the number of queries does not
     depend on how many employees the cycle covers."""
-
-    def _group_with_staff(self, name, headcount):
-        job = self.env["hr.job"].create({"name": name, "company_id": self.school.id})
-        group = self.env["hr.performance.job.group"].create(
-            {"name": name, "company_id": self.school.id, "job_ids": [Command.link(job.id)]}
-        )
-        managers = self.manager | self.head
-        self.env["hr.employee"].create(
-            [
-                {
-                    "name": f"{name} {index}",
-                    "company_id": self.school.id,
-                    "job_id": job.id,
-                    "parent_id": managers[index % 2].id,
-                }
-                for index in range(headcount)
-            ]
-        )
-        return self._create_cycle(group=group)
 
     def _count_launch_queries(self, cycle):
         """The number of queries of the launch, and their shapes (numbers blanked), so that a

@@ -4,11 +4,11 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .common import SchoolPerformanceCase
+from .common import HrSchoolPerformanceCase
 
 
 @tagged("post_install", "-at_install")
-class TestLaunchReviewerCap(SchoolPerformanceCase):
+class TestLaunchReviewerCap(HrSchoolPerformanceCase):
     """The launch report lists the reviewers the launch put over the school's cap on
     reviewees per reviewer (seed 003: a school may cap reviewees per reviewer)."""
 

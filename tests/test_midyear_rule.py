@@ -5,11 +5,11 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common_process import SchoolProcessCase, london
+from .common import HrSchoolPerformanceCase, london
 
 
 @tagged("post_install", "-at_install")
-class TestMidyearRule(SchoolProcessCase):
+class TestMidyearRule(HrSchoolPerformanceCase):
     """One rule: the mid-year review is due the group's offset (5 of 12 months in the
     fixture) into the review period, whatever day the planning meeting is held; a shortened
     first review has it at the same fraction of its own period."""

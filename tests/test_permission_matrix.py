@@ -3,7 +3,7 @@ from datetime import date
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common_security import (
+from .common import (
     COLLEAGUE,
     CPD_LEADER,
     GOVERNOR,
@@ -18,7 +18,8 @@ from .common_security import (
     REVIEWEE,
     REVIEWER,
     ROLES,
-    HrSchoolPerformanceSecurityCase,
+    TODAY,
+    HrSchoolPerformanceCase,
 )
 
 R, W, C, U = "read", "write", "create", "unlink"
@@ -41,10 +42,11 @@ EXPECTED = {
     "hr.performance.scale": {R: EVERYONE, W: MANAGER, C: MANAGER, U: MANAGER},
     "hr.performance.scale.level": {R: EVERYONE, W: MANAGER, C: MANAGER, U: MANAGER},
     # A trust-wide group: HR officers write the groups of the companies they are allowed in,
-    # so only HR with the trust among them (here the HR manager).
-    "hr.performance.job.group": {R: EVERYONE, W: MANAGER, C: MANAGER, U: MANAGER},
+    # so only HR with the trust among them (the trust's HR officer and the HR manager, not
+    # school B's HR officer).
+    "hr.performance.job.group": {R: EVERYONE, W: HR_A, C: HR_A, U: HR_A},
     # The deadline rules of that trust-wide group: configured as the group is.
-    "hr.performance.deadline.rule": {R: EVERYONE, W: MANAGER, C: MANAGER, U: MANAGER},
+    "hr.performance.deadline.rule": {R: EVERYONE, W: HR_A, C: HR_A, U: HR_A},
     "hr.performance.sip.priority": {
         R: IN_SCHOOL_A,
         W: HEAD_OR_HR_A,
@@ -113,9 +115,12 @@ EXPECTED = {
 
 
 @tagged("post_install", "-at_install")
-class TestPermissionMatrix(HrSchoolPerformanceSecurityCase):
+class TestPermissionMatrix(HrSchoolPerformanceCase):
     """Every role × every model of the addon × read/write/create/unlink, run as real users.
     Each cell is a subTest; the cells are generated from EXPECTED."""
+
+    freeze_today = TODAY
+    review_world = True
 
     @classmethod
     def setUpClass(cls):
@@ -132,7 +137,7 @@ class TestPermissionMatrix(HrSchoolPerformanceSecurityCase):
     def _targets(self):
         """Per model: the record read, written and deleted, the field read, the values
         written and the values of a new record."""
-        a = self.school_a
+        a = self.school
         review_vals = {"cycle_id": self.cycle_a.id, "employee_id": self.employees[COLLEAGUE].id}
         return {
             "hr.performance.scale": (
@@ -151,7 +156,7 @@ class TestPermissionMatrix(HrSchoolPerformanceSecurityCase):
                 self.spare_job_group,
                 "name",
                 {"sequence": 5},
-                {"name": "New", "company_id": self.trust.id, "job_ids": [(6, 0, self.job.ids)]},
+                {"name": "New", "company_id": self.trust.id, "job_ids": [(6, 0, self.job_ta.ids)]},
             ),
             "hr.performance.deadline.rule": (
                 self.spare_job_group.deadline_rule_ids[:1],
@@ -361,15 +366,15 @@ class TestPermissionMatrix(HrSchoolPerformanceSecurityCase):
         group = Group.create(
             {
                 "name": "Birchfield site staff",
-                "company_id": self.school_b.id,
-                "job_ids": self.job.ids,
+                "company_id": self.other_school.id,
+                "job_ids": self.job_ta.ids,
             }
         )
         group.max_objectives = 5
         self.assertEqual(group.max_objectives, 5)
         with self.assertRaises(AccessError):
             Group.create(
-                {"name": "Trust-wide", "company_id": self.trust.id, "job_ids": self.job.ids}
+                {"name": "Trust-wide", "company_id": self.trust.id, "job_ids": self.job_ta.ids}
             )
         with self.assertRaises(AccessError):
             self.as_role(HR_B, self.spare_job_group).write({"max_objectives": 1})

@@ -4,11 +4,11 @@ from freezegun import freeze_time
 
 from odoo.tests import Form, tagged
 
-from .common_process import SchoolProcessCase, london
+from .common import HrSchoolPerformanceCase, london
 
 
 @tagged("post_install", "-at_install")
-class TestProcessForms(SchoolProcessCase):
+class TestProcessForms(HrSchoolPerformanceCase):
     """Each role opens the screens of the year-round process it is given: the forms load
     and read without an access error (fields of other models, computed counters)."""
 

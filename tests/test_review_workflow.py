@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command
 from odoo.tests import tagged
 
-from .common import SchoolPerformanceCase
+from .common import HrSchoolPerformanceCase
 
 ACTIONS = {
     "action_agree_objectives": ("planning", "agreed"),
@@ -18,41 +18,24 @@ STATES = ["planning", "agreed", "in_progress", "final_review", "completed", "can
 
 
 @tagged("post_install", "-at_install")
-class TestReviewWorkflow(SchoolPerformanceCase):
+class TestReviewWorkflow(HrSchoolPerformanceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        with freeze_time("2026-09-01"):
-            cls.cycle = cls._create_cycle()
-            reviews = cls.cycle.with_user(cls.hr_officer).action_launch()
-        cls.review = reviews.filtered(lambda r: r.employee_id == cls.ta_1)
+        cls._launch_team()
         cls.achieved = cls.env.ref("hr_school_performance.hr_performance_scale_level_achieved")
         cls.progressing = cls.env.ref(
             "hr_school_performance.hr_performance_scale_level_progressing"
         )
-
-    def _prepare_for(self, state):
-        """Make the review ready to leave ``state`` (content every step needs)."""
-        review = self.review
-        if state == "planning":
-            review.write(
-                {
-                    "meeting_date": datetime(2026, 9, 15, 10, 0),
-                    "objective_ids": [Command.create({"name": "Run the phonics group"})],
-                }
-            )
-        elif state == "final_review":
-            review.objective_ids.assessment_level_id = self.achieved
-            review.outcome_level_id = self.achieved
 
     def _activity_types(self, review):
         return review.activity_ids.activity_type_id.mapped(lambda t: t.get_external_id()[t.id])
 
     @freeze_time("2026-09-15")
     def test_full_life_cycle_as_reviewer(self):
-        # Tracking on (the fixture turns it off): the chatter tells each transition.
-        review = self.review.with_user(self.reviewer_user).with_context(tracking_disable=False)
-        self._prepare_for("planning")
+        # The chatter tells each transition.
+        review = self.review.with_user(self.reviewer_user)
+        self._prepare_for(self.review, "planning")
         # The review was created (untracked) in this transaction: end that request first.
         self.env.cr.flush()
         review.action_agree_objectives()
@@ -72,7 +55,8 @@ class TestReviewWorkflow(SchoolPerformanceCase):
         review.action_start_final_review()
         self.env.cr.flush()  # each button is a request: its tracking is posted
         self.assertEqual(review.state, "final_review")
-        self._prepare_for("final_review")
+        self._prepare_for(self.review, "final_review")
+        self.env.cr.flush()  # the assessment is saved before Complete is pressed
         review.action_complete()
         self.env.cr.flush()  # each button is a request: its tracking is posted
         self.assertEqual(review.state, "completed")
@@ -105,9 +89,9 @@ class TestReviewWorkflow(SchoolPerformanceCase):
         for action, (source, target) in ACTIONS.items():
             for state in STATES:
                 with self.subTest(action=action, state=state), self.cr.savepoint() as sp:
-                    self._prepare_for("planning")
-                    self._prepare_for("final_review")
-                    self.review.sudo().state = state  # fixture: skip the workflow buttons
+                    self._prepare_for(self.review, "planning")
+                    self._prepare_for(self.review, "final_review")
+                    self._advance(self.review, state)
                     if state == source:
                         getattr(self.review.with_user(self.reviewer_user), action)()
                         self.assertEqual(self.review.state, target)
@@ -119,7 +103,7 @@ class TestReviewWorkflow(SchoolPerformanceCase):
                             with self.assertRaises(AccessError):
                                 getattr(self.review.with_user(actor), action)()
                             actor = self.headteacher_user
-                        with self.assertRaisesRegex(UserError, "is not possible"):
+                        with self.assertRefused(UserError, "is not possible"):
                             getattr(self.review.with_user(actor), action)()
                         self.assertStored(self.review, "state", state)
                     sp.rollback()
@@ -127,7 +111,9 @@ class TestReviewWorkflow(SchoolPerformanceCase):
     def test_cancel_and_reopen(self):
         for state in STATES:
             with self.subTest(state=state), self.cr.savepoint() as sp:
-                self.review.sudo().state = state  # fixture: skip the workflow buttons
+                self._prepare_for(self.review, "planning")
+                self._prepare_for(self.review, "final_review")
+                self._advance(self.review, state)
                 if state in ("completed", "cancelled"):
                     with self.assertRaises(UserError):
                         self.review.with_user(self.reviewer_user).action_cancel()
@@ -143,7 +129,7 @@ class TestReviewWorkflow(SchoolPerformanceCase):
         self.assertEqual(self.review.state, "planning")
 
     def test_only_reviewer_headteacher_or_hr_move_a_review_on(self):
-        self._prepare_for("planning")
+        self._prepare_for(self.review, "planning")
         with self.assertRaises(AccessError):
             self.review.with_user(self.reviewee_user).action_agree_objectives()
         self.assertEqual(self.review.state, "planning")
@@ -162,20 +148,20 @@ class TestReviewWorkflow(SchoolPerformanceCase):
 
     def test_steps_require_their_content(self):
         review = self.review.with_user(self.reviewer_user)
-        with self.assertRaisesRegex(UserError, "planning meeting"):
+        with self.assertRefused(UserError, "planning meeting"):
             review.action_agree_objectives()
         review.meeting_date = datetime(2026, 9, 15, 10, 0)
-        with self.assertRaisesRegex(UserError, "at least one objective"):
+        with self.assertRefused(UserError, "at least one objective"):
             review.action_agree_objectives()
         self.assertEqual(review.state, "planning")
-        self._prepare_for("planning")
+        self._prepare_for(self.review, "planning")
         review.action_agree_objectives()
         review.action_start_monitoring()
         review.action_start_final_review()
-        with self.assertRaisesRegex(UserError, "overall assessment"):
+        with self.assertRefused(UserError, "overall assessment"):
             review.action_complete()
         review.outcome_level_id = self.progressing
-        with self.assertRaisesRegex(UserError, "Assess every objective"):
+        with self.assertRefused(UserError, "Assess every objective"):
             review.action_complete()
         self.assertEqual(review.state, "final_review")
         review.objective_ids.assessment_level_id = self.progressing
@@ -188,7 +174,7 @@ class TestReviewWorkflow(SchoolPerformanceCase):
         self.assertFalse(self.review.pay_progression_eligible)
 
     def test_planning_meeting_outside_the_cycle_is_refused(self):
-        with self.assertRaisesRegex(UserError, "outside its cycle"):
+        with self.assertRefused(UserError, "outside its cycle"):
             self.review.meeting_date = datetime(2027, 9, 15, 10, 0)
         self.assertStored(self.review, "meeting_date", False)
 
@@ -199,16 +185,16 @@ class TestReviewWorkflow(SchoolPerformanceCase):
         self.assertEqual(self.review.state, "agreed")
 
     def test_started_review_cannot_be_deleted_or_moved(self):
-        self._prepare_for("planning")
+        self._prepare_for(self.review, "planning")
         self.review.with_user(self.reviewer_user).action_agree_objectives()
-        with self.assertRaisesRegex(UserError, "cancel it instead"):
+        with self.assertRefused(UserError, "cancel it instead"):
             self.review.with_user(self.hr_officer).unlink()
-        with self.assertRaisesRegex(UserError, "cannot change"):
+        with self.assertRefused(UserError, "cannot change"):
             self.review.employee_id = self.ta_2
         self.assertStored(self.review, "employee_id", self.ta_1)
 
     def test_employee_form_shows_reviews_and_current_objectives(self):
-        self._prepare_for("planning")
+        self._prepare_for(self.review, "planning")
         self.assertEqual(self.ta_1.performance_review_ids, self.review)
         self.assertEqual(self.ta_1.performance_review_count, 1)
         self.assertEqual(self.ta_1.performance_objective_ids, self.review.objective_ids)

@@ -6,7 +6,7 @@ from odoo.fields import Command
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common_security import (
+from .common import (
     COLLEAGUE,
     GRANTEE,
     HEAD_A,
@@ -15,7 +15,8 @@ from .common_security import (
     OBSERVER,
     REVIEWEE,
     REVIEWER,
-    HrSchoolPerformanceSecurityCase,
+    TODAY,
+    HrSchoolPerformanceCase,
 )
 
 TRANSITION_FLAGS = (
@@ -29,9 +30,12 @@ TRANSITION_FLAGS = (
 
 
 @tagged("post_install", "-at_install")
-class TestRightsEngine(HrSchoolPerformanceSecurityCase):
+class TestRightsEngine(HrSchoolPerformanceCase):
     """One rights engine (hr.performance.confidential.mixin) for the review, its objectives,
     observations and training needs, run as the real users of each role."""
+
+    freeze_today = TODAY
+    review_world = True
 
     def _flags(self, role, review):
         record = self.as_role(role, review)
@@ -255,15 +259,18 @@ class TestRightsEngine(HrSchoolPerformanceSecurityCase):
 
 
 @tagged("post_install", "-at_install")
-class TestReviewDefects(HrSchoolPerformanceSecurityCase):
+class TestReviewDefects(HrSchoolPerformanceCase):
     """Defects found by reading the code, each with the test that failed before its fix."""
+
+    freeze_today = TODAY
+    review_world = True
 
     def test_reviewer_access_months_cannot_be_negative(self):
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError) as caught:
-            self.school_a.performance_reviewer_access_months = -1
+            self.school.performance_reviewer_access_months = -1
             self.env.flush_all()
         self.assertIn("performance_reviewer_access_months", str(caught.exception))
-        self.school_a.performance_reviewer_access_months = 0
+        self.school.performance_reviewer_access_months = 0
         self.env.flush_all()
 
     def test_pay_recommendation_against_the_assessment_needs_a_reason(self):
@@ -343,7 +350,7 @@ class TestReviewDefects(HrSchoolPerformanceSecurityCase):
         self.assertEqual(first.name, "Team Teach refresher")
         self.assertEqual(first.action, "Half-day course in the spring")
         self.assertEqual(first.employee_id, self.employees[REVIEWEE])
-        self.assertEqual(first.company_id, self.school_a)
+        self.assertEqual(first.company_id, self.school)
         self.assertEqual(first.user_id, self.users[REVIEWER])
         self.assertEqual(str(first.date_identified), "2025-09-20")
         second = needs - first

@@ -1,33 +1,23 @@
 from odoo.fields import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
+
+from .common import COLLEAGUE, HR_MANAGER, HrSchoolPerformanceCase
 
 
 @tagged("post_install", "-at_install")
-class TestTrustLanding(HttpCase):
+class TestTrustLanding(HrSchoolPerformanceCase, HttpCase):
     """A trust-level user opens the web client on the trust and the schools under it,
     not on the trust alone (where no review lives)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Company = cls.env["res.company"]
-        cls.trust = Company.create({"name": "Landing Trust"})
-        cls.school_a = Company.create({"name": "Landing School A", "parent_id": cls.trust.id})
-        cls.school_b = Company.create({"name": "Landing School B", "parent_id": cls.trust.id})
-        cls.outsider = Company.create({"name": "Landing Outsider"})
-        cls.trust_officer = new_test_user(
-            cls.env,
-            login="landing_trust_officer",
-            groups="base.group_user,hr_school_performance.hr_school_performance_group_hr_officer",
-            company_id=cls.trust.id,
-            company_ids=[Command.set((cls.trust | cls.school_a | cls.school_b | cls.outsider).ids)],
-        )
-        cls.school_user = new_test_user(
-            cls.env,
-            login="landing_school_user",
-            company_id=cls.school_a.id,
-            company_ids=[Command.set(cls.school_a.ids)],
-        )
+        # The trust's HR manager signs in on the trust; a company outside the trust that
+        # they are also allowed in is not landed on.
+        cls.outsider = cls.env["res.company"].create({"name": "Landing Outsider"})
+        cls.trust_officer = cls.users[HR_MANAGER]
+        cls.trust_officer.company_ids = [Command.link(cls.outsider.id)]
+        cls.school_user = cls.users[COLLEAGUE]
 
     def _open_web_client(self, login, cookies=None):
         self.authenticate(login, login)
@@ -39,7 +29,8 @@ class TestTrustLanding(HttpCase):
 
     def test_trust_user_lands_on_trust_and_schools(self):
         response = self._open_web_client(self.trust_officer.login)
-        expected = "-".join(map(str, [self.trust.id, *sorted((self.school_a | self.school_b).ids)]))
+        schools = self.school | self.other_school
+        expected = "-".join(map(str, [self.trust.id, *sorted(schools.ids)]))
         self.assertEqual(response.cookies.get("cids"), expected)
         # the session info the web client boots from names the trust as default company
         info = self.url_open(
@@ -49,7 +40,7 @@ class TestTrustLanding(HttpCase):
 
     def test_own_choice_is_kept(self):
         response = self._open_web_client(
-            self.trust_officer.login, cookies={"cids": str(self.school_b.id)}
+            self.trust_officer.login, cookies={"cids": str(self.other_school.id)}
         )
         self.assertNotIn("cids", response.cookies)
 

@@ -1,33 +1,23 @@
 from odoo import fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
+
+from .common import HrSchoolPerformanceCase
 
 
 @tagged("post_install", "-at_install")
-class TestUiLaunchTour(HttpCase):
+class TestUiLaunchTour(HrSchoolPerformanceCase, HttpCase):
     """An HR officer configures a job group, launches its cycle and opens a review from the
     employee form, in a real browser."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.school = cls.env["res.company"].create({"name": "Tour Primary School"})
-        cls.hr_user = new_test_user(
-            cls.env,
-            login="tour_hr",
-            name="Tour HR",
-            company_id=cls.school.id,
-            company_ids=[cls.school.id],
-            groups="hr_school_performance.hr_school_performance_group_hr_officer",
-        )
+        # The fixture's school A, its HR officer and its reviewer Maria, with two
+        # playworkers she manages and a cook in no job group.
         Job = cls.env["hr.job"].with_company(cls.school)
         cls.job_playworker = Job.create({"name": "Tour Playworker", "company_id": cls.school.id})
         cls.job_cook = Job.create({"name": "Tour Cook", "company_id": cls.school.id})
         Employee = cls.env["hr.employee"].with_company(cls.school)
-        cls.manager = Employee.create({"name": "Nathan Clarke", "company_id": cls.school.id})
-        cls.manager_user = new_test_user(
-            cls.env, login="tour_manager", company_id=cls.school.id, company_ids=[cls.school.id]
-        )
-        cls.manager.user_id = cls.manager_user
         cls.olivia, cls.kofi, cls.cook = Employee.create(
             [
                 {
@@ -45,7 +35,7 @@ class TestUiLaunchTour(HttpCase):
         )
 
     def test_launch_tour(self):
-        self.start_tour("/odoo", "hr_school_performance_launch_tour", login=self.hr_user.login)
+        self.start_tour("/odoo", "hr_school_performance_launch_tour", login=self.hr_officer.login)
 
         group = self.env["hr.performance.job.group"].search([("name", "=", "Playworkers")])
         self.assertEqual(len(group), 1)
@@ -65,7 +55,7 @@ class TestUiLaunchTour(HttpCase):
         self.assertEqual((cycle.date_start, cycle.date_end), (start, end))
         self.assertEqual(start.month, 4)
         self.assertEqual(cycle.date_midyear.month, 11)
-        self.assertEqual(cycle.create_uid, self.hr_user)
+        self.assertEqual(cycle.create_uid, self.hr_officer)
 
         reviews = cycle.review_ids
         self.assertEqual(reviews.employee_id, self.olivia | self.kofi)
@@ -76,7 +66,7 @@ class TestUiLaunchTour(HttpCase):
             reviews.activity_ids.mapped("activity_type_id"),
             self.env.ref("hr_school_performance.mail_activity_type_planning_meeting"),
         )
-        self.assertEqual(reviews.activity_ids.user_id, self.manager_user)
+        self.assertEqual(reviews.activity_ids.user_id, self.reviewer_user)
         # The cook is in no job group: recorded, not launched.
         self.assertEqual(
             cycle.exclusion_ids.filtered(lambda e: e.employee_id == self.cook).reason, "no_group"

@@ -136,7 +136,7 @@ registry.category("web_tour.tours").add("hr_school_performance_launch_tour", {
             trigger: ".o_form_view .o_statusbar_status button[data-value=planning][aria-checked=true]",
         },
         {
-            trigger: ".o_form_view .o_field_widget[name=reviewer_id]:contains('Nathan Clarke')",
+            trigger: ".o_form_view .o_field_widget[name=reviewer_id]:contains('Maria Manager')",
         },
         {
             content: "The job chat page is there for the abbreviated process",
