@@ -12,6 +12,8 @@
 #                             SIZES="10 100 1000")
 #   make pot                  regenerate i18n/hr_school_performance.pot with Odoo's exporter
 #                             (throw-away database without demo data)
+#   make screenshots          every demo role's screens in headless Chromium, from a running
+#                             'make demo', into .build/screenshots/ (ROLES="payroll", SIZE=390x844)
 #   make db                   start (the first time: initialise) the private cluster only
 #   make stop / make clean    stop the private cluster / also delete .build/ and the cluster
 
@@ -20,7 +22,7 @@ DEV := bash devtools/dev.sh
 DB ?= hsp_demo
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint pytest bench pot deps db stop clean
+.PHONY: demo test lint pytest bench pot deps db stop clean screenshots
 
 demo:
 	@$(DEV) demo
@@ -33,6 +35,9 @@ lint:
 
 pytest:
 	@$(DEV) pytest $(DB) $(PYTEST_ARGS)
+
+screenshots:
+	@python3 devtools/screenshots.py --size $(or $(SIZE),1440x900) --url http://127.0.0.1:$(or $(DEMO_PORT),8069) $(ROLES)
 
 bench:
 	@$(DEV) bench $(DB)
