@@ -3,6 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
+from odoo.tools import format_date, format_datetime
 
 MEETING_KINDS = [
     ("planning", "Planning / Review Meeting"),
@@ -326,14 +327,13 @@ class CalendarEvent(models.Model):
                 event._performance_send_memo()
 
     def _performance_when(self):
+        """The meeting's day and time as the chatter says it (in the poster's language, the
+        school's time zone): "Thursday 22 October 2026, 10:00"."""
         self.ensure_one()
         if self.allday:
-            return fields.Date.to_string(self.start_date)
-        company = self.performance_review_id.company_id
-        local = fields.Datetime.context_timestamp(
-            self.with_context(tz=company._performance_tz().zone), self.start
-        )
-        return local.strftime("%Y-%m-%d %H:%M")
+            return format_date(self.env, self.start_date, date_format="EEEE d MMMM y")
+        tz = self.performance_review_id.company_id._performance_tz().zone
+        return format_datetime(self.env, self.start, tz=tz, dt_format="EEEE d MMMM y, HH:mm")
 
     def _performance_send_memo(self):
         """E-mail the invitation memo to the reviewee and record when it went."""

@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_date
 
 PURPOSES = [
     ("line_management", "Line management"),
@@ -239,8 +240,8 @@ class HrPerformanceAccessGrant(models.Model):
                     "to %(end)s.",
                     user=grant.user_id.name,
                     purpose=labels[grant.purpose],
-                    start=grant.date_from,
-                    end=grant.date_to,
+                    start=format_date(self.env, grant.date_from, date_format="d MMMM y"),
+                    end=format_date(self.env, grant.date_to, date_format="d MMMM y"),
                 )
             else:
                 body = self.env._(
@@ -248,7 +249,7 @@ class HrPerformanceAccessGrant(models.Model):
                     "until revoked.",
                     user=grant.user_id.name,
                     purpose=labels[grant.purpose],
-                    start=grant.date_from,
+                    start=format_date(self.env, grant.date_from, date_format="d MMMM y"),
                 )
             body = Markup("<p>%s</p>") % body
             if grant.note and event == "granted":

@@ -60,7 +60,11 @@ class TestAccessGrant(HrSchoolPerformanceCase):
         self.assertFalse(self._can_read(COLLEAGUE, self.review_done), "One review, not the others")
         # The reviewee is told, on their review.
         message = self.review.message_ids[0]
-        self.assertIn("was granted access to this review (Hearing an appeal)", str(message.body))
+        self.assertIn(
+            "was granted access to this review (Hearing an appeal) from 14 January 2026 to "
+            "28 February 2026.",
+            str(message.body),
+        )
         self.assertIn(self.users[REVIEWEE].partner_id, message.notification_ids.res_partner_id)
         with freeze_time("2026-02-28"):
             self.assertTrue(self._can_read(COLLEAGUE, self.review))

@@ -81,7 +81,9 @@ class TestMeetings(HrSchoolPerformanceCase):
         ):
             self.assertIn(text, memo.body_html)
         self.assertEqual(self.review.date_invitation_sent, date(2026, 10, 1))
-        self.assertIn("booked for 2026-10-22 10:00", self.review.message_ids.mapped("body")[1])
+        self.assertIn(
+            "booked for Thursday 22 October 2026, 10:00", self.review.message_ids.mapped("body")[1]
+        )
 
     def test_meeting_moved_and_cancelled(self):
         with freeze_time("2026-10-01 09:00"):
@@ -94,7 +96,9 @@ class TestMeetings(HrSchoolPerformanceCase):
             self.assertEqual(event.performance_notice_date, date(2026, 10, 12))
             self.assertEqual(len(self._memos(self.reviewee_user.partner_id)), 2)
             self.assertEqual(self.review.date_invitation_sent, date(2026, 10, 12))
-            self.assertIn("moved to 2026-11-03 14:00", self.review.message_ids[1].body)
+            self.assertIn(
+                "moved to Tuesday 3 November 2026, 14:00", self.review.message_ids[1].body
+            )
         event.with_user(self.reviewer_user).action_archive()
         self.assertFalse(self.review.meeting_date)
 
@@ -185,7 +189,7 @@ class TestMeetings(HrSchoolPerformanceCase):
                 }
             )
         body = self.review.message_ids[0].body
-        self.assertIn("Revision meeting of 2027-01-14 10:00", body)
+        self.assertIn("Revision meeting of Thursday 14 January 2027, 10:00", body)
         self.assertIn("Agreed by both", body)
         self.assertIn("Year 3 phonics", body)
 
