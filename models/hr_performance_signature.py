@@ -151,6 +151,7 @@ class HrPerformanceSignature(models.Model):
         return bad
 
     def write(self, vals):
+        self.check_access("write")
         if set(vals) - {"signature_hash"} or self.filtered("signature_hash"):
             raise UserError(self.env._("A signature cannot be changed once given."))
         return super().write(vals)

@@ -537,6 +537,25 @@ class HrPerformanceStatement(models.Model):
         report_env._render_qweb_pdf(report.report_name, self.ids)
         return report.retrieve_attachment(self.sudo())
 
+    def action_download_signed_pdf(self):
+        """Download the stored signed original (printing the report returns the same file)."""
+        self.ensure_one()
+        report = self.env.ref("hr_school_performance.hr_performance_statement_report")
+        if self.state != "signed":
+            raise UserError(
+                self.env._("%(statement)s is not signed yet.", statement=self.display_name)
+            )
+        attachment = self.pdf_attachment_id
+        if not attachment:
+            return report.report_action(self)
+        # The reader's right to the statement was checked reading pdf_attachment_id; the
+        # attachment follows the statement's access (hr.performance.guarded.mixin).
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "download",
+        }
+
     def _send_signed_copy(self, attachment):
         self.ensure_one()
         review = self.sudo().review_id
