@@ -136,7 +136,7 @@ def _time(func, repeat=3):
     return best
 
 
-def run(database):
+def run(database, pdf_out=None):
     registry = Registry(database)
     server = odoo.service.server.ThreadedServer(odoo.http.root)
     server.http_spawn()
@@ -144,7 +144,9 @@ def run(database):
         # Nothing may be kept: the batch job commits its progress after each statement.
         cr.commit = lambda: None
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-        env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{config['http_port']}")
+        env["ir.config_parameter"].set_param(
+            "report.url", f"http://127.0.0.1:{config['http_port']}"
+        )
         try:
             statements, staff = _scenario(env)
             # Each render from scratch: the stored signed copy is not reused here.
@@ -157,6 +159,10 @@ def run(database):
             badge = _time(lambda: Report._render_qweb_pdf(BADGE, staff[:1].ids))
             one = _time(lambda: Report._render_qweb_pdf(REPORT, statements[:1].ids))
             many = _time(lambda: Report._render_qweb_pdf(REPORT, statements.ids), repeat=1)
+            if pdf_out:
+                pdf, __ = Report._render_qweb_pdf(REPORT, statements[:1].ids)
+                with open(pdf_out, "wb") as file:
+                    file.write(pdf)
             print(f"employee badge PDF (hr)            {badge:7.2f} s")
             print(f"one statement PDF                  {one:7.2f} s")
             print(f"{COUNT} statements in one PDF           {many:7.2f} s")
@@ -200,11 +206,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", required=True)
     parser.add_argument("--database", required=True)
+    parser.add_argument("--pdf-out", help="also write one signed statement PDF to this file")
     args = parser.parse_args()
     config.parse_config(["-c", args.config, "--log-level", "warn", "--http-interface", "127.0.0.1"])
     config["http_port"] = _free_port()
     odoo.service.server.load_server_wide_modules()
-    run(args.database)
+    run(args.database, args.pdf_out)
 
 
 if __name__ == "__main__":

@@ -117,12 +117,16 @@ class HrPerformanceReview(models.Model):
     def _signed_statement_fields(self):
         """``{review: fields frozen by a signed statement}``."""
         frozen = {}
-        statements = self.env["hr.performance.statement"].sudo().search(
-            [
-                "|",
-                ("review_id", "in", self.ids),
-                ("previous_review_id", "in", self.ids),
-            ]
+        statements = (
+            self.env["hr.performance.statement"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    ("review_id", "in", self.ids),
+                    ("previous_review_id", "in", self.ids),
+                ]
+            )
         )
         current = {}
         for statement in statements:
@@ -240,20 +244,21 @@ class HrPerformanceReview(models.Model):
             }
             for objective in review.objective_ids
         ]
-        labels = {name: review._fields[name].get_description(self.env)["string"] for name in (
-            "chat_likes",
-            "chat_dislikes",
-            "chat_needs",
-            "chat_training",
-            "chat_ideas",
-            "career_now",
-            "career_future",
-            "career_options",
-            "career_actions",
-        )}
-        chat = [
-            {"question": label, "answer": review[name] or ""} for name, label in labels.items()
-        ]
+        labels = {
+            name: review._fields[name].get_description(self.env)["string"]
+            for name in (
+                "chat_likes",
+                "chat_dislikes",
+                "chat_needs",
+                "chat_training",
+                "chat_ideas",
+                "career_now",
+                "career_future",
+                "career_options",
+                "career_actions",
+            )
+        }
+        chat = [{"question": label, "answer": review[name] or ""} for name, label in labels.items()]
         summary = "\n".join(
             text
             for text in (
@@ -377,17 +382,20 @@ class HrPerformanceReview(models.Model):
             return
         frozen = self._signed_statement_fields()
         for review in self:
-            if review.id in frozen:
-                raise UserError(
-                    self.env._(
-                        "The objectives of %(review)s are in a signed statement and frozen%(which)s. "
-                        "Request a revision of the statement (with its reason) to change them.",
-                        review=review.display_name,
-                        which=objectives
-                        and f" (“{objectives.filtered(lambda o, r=review: o.review_id == r)[:1].name}”)"
-                        or "",
-                    )
+            if review.id not in frozen:
+                continue
+            mine = (objectives or self.env["hr.performance.objective"]).filtered(
+                lambda o, r=review: o.review_id == r
+            )
+            raise UserError(
+                self.env._(
+                    "The objectives of %(review)s are in a signed statement and frozen "
+                    "(%(objective)s). Request a revision of the statement (with its reason) to "
+                    "change them.",
+                    review=review.display_name,
+                    objective=mine[:1].name or self.env._("new objective"),
                 )
+            )
 
     # ------------------------------------------------------------------
     # Mid-year review: the same two-party signature
@@ -401,8 +409,13 @@ class HrPerformanceReview(models.Model):
             "midyear_notes": review.midyear_notes or "",
             "midyear_contributions": review.midyear_contributions or "",
             "objectives": [
-                [o.id, o.name, o.midyear_progress or "", o.midyear_barriers or "",
-                 o.midyear_support or ""]
+                [
+                    o.id,
+                    o.name,
+                    o.midyear_progress or "",
+                    o.midyear_barriers or "",
+                    o.midyear_support or "",
+                ]
                 for o in review.objective_ids
             ],
         }
@@ -437,22 +450,32 @@ class HrPerformanceReview(models.Model):
             )
         if not review.midyear_meeting_date:
             raise UserError(
-                self.env._("Record the mid-year review meeting of %(review)s before signing it.",
-                           review=self.display_name)
+                self.env._(
+                    "Record the mid-year review meeting of %(review)s before signing it.",
+                    review=self.display_name,
+                )
             )
-        signed = self.env["hr.performance.signature"].sudo().search(
-            [("review_id", "=", self.id), ("document_kind", "=", "midyear"),
-             ("signer_role", "=", role)]
+        signed = (
+            self.env["hr.performance.signature"]
+            .sudo()
+            .search(
+                [
+                    ("review_id", "=", self.id),
+                    ("document_kind", "=", "midyear"),
+                    ("signer_role", "=", role),
+                ]
+            )
         )
         if signed:
             raise UserError(
-                self.env._("The %(role)s has already signed the mid-year review of %(review)s.",
-                           role=role, review=self.display_name)
+                self.env._(
+                    "The %(role)s has already signed the mid-year review of %(review)s.",
+                    role=role,
+                    review=self.display_name,
+                )
             )
         if not (signed_name or "").strip() or not signature:
-            raise ValidationError(
-                self.env._("Type your name and sign (drawn or typed) to sign.")
-            )
+            raise ValidationError(self.env._("Type your name and sign (drawn or typed) to sign."))
         return self.env["hr.performance.signature"]._create_signature(
             {
                 "review_id": self.id,

@@ -262,8 +262,9 @@ class HrPerformanceStatement(models.Model):
         return statements
 
     def _check_write_rules(self, vals):
-        super()._check_write_rules(vals)
+        result = super()._check_write_rules(vals)
         self._check_frozen(vals)
+        return result
 
     def write(self, vals):
         if self.env.su:
@@ -276,9 +277,9 @@ class HrPerformanceStatement(models.Model):
         for statement in self.filtered(lambda s: s.state == "signed"):
             if statement.id in superseding and set(vals) <= {"superseded"}:
                 continue
-            changed = {
-                name for name in vals if not name.startswith(("message_", "activity_"))
-            } - {"integrity_status"}
+            changed = {name for name in vals if not name.startswith(("message_", "activity_"))} - {
+                "integrity_status"
+            }
             if changed:
                 raise UserError(
                     self.env._(
@@ -293,7 +294,9 @@ class HrPerformanceStatement(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):
         if any(statement.state != "draft" for statement in self):
-            raise UserError(self.env._("Only a draft statement that was never sent can be deleted."))
+            raise UserError(
+                self.env._("Only a draft statement that was never sent can be deleted.")
+            )
 
     # ------------------------------------------------------------------
     # Path
@@ -399,8 +402,10 @@ class HrPerformanceStatement(models.Model):
         reviewee = self.sudo().employee_user_id
         if not reviewee or reviewee.login != (login or "").strip():
             raise AccessError(
-                self.env._("The reviewee of %(statement)s signs with their own login.",
-                           statement=self.display_name)
+                self.env._(
+                    "The reviewee of %(statement)s signs with their own login.",
+                    statement=self.display_name,
+                )
             )
         try:
             reviewee.with_user(reviewee)._check_credentials(
@@ -477,7 +482,8 @@ class HrPerformanceStatement(models.Model):
             self._content_payload(),
         )
         self.message_post(
-            body=Markup("%s") % self.env._(
+            body=Markup("%s")
+            % self.env._(
                 "%(name)s signed as %(role)s (%(route)s).",
                 name=signature_record.signed_name,
                 role=self._roles_label({role}).removeprefix(self.env._("the ")),
@@ -559,7 +565,10 @@ class HrPerformanceStatement(models.Model):
     def _send_signed_copy(self, attachment):
         self.ensure_one()
         review = self.sudo().review_id
-        partners = review.employee_user_id.partner_id | review.company_id.performance_headteacher_id.partner_id
+        partners = (
+            review.employee_user_id.partner_id
+            | review.company_id.performance_headteacher_id.partner_id
+        )
         body = Markup("<p>%s</p>") % self.env._(
             "The statement is signed by both. The reviewee receives this copy; the original "
             "is filed for the headteacher and HR."
@@ -618,8 +627,9 @@ class HrPerformanceStatement(models.Model):
         statements = self.sudo().filtered(lambda s: s.state == "signed")
         bad_signatures = statements.signature_ids._verify_chain()
         broken = statements.filtered(
-            lambda s: s.content_hash != s._compute_content_hash()
-            or s.signature_ids & bad_signatures
+            lambda s: (
+                s.content_hash != s._compute_content_hash() or s.signature_ids & bad_signatures
+            )
         )
         newly = broken.filtered(lambda s: s.integrity_status != "broken")
         for statement in newly:

@@ -133,7 +133,8 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
     freeze_today = TODAY
     review_world = True
     SIGNATURE = (
-        b"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+        b"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5E"
+        b"rkJggg=="
     )
 
     @classmethod
@@ -373,7 +374,11 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
                 self.sign_wizard,
                 "signed_name",
                 {"signed_name": "Updated"},
-                {"statement_id": self.statement.id, "signed_name": "New", "signature": self.SIGNATURE},
+                {
+                    "statement_id": self.statement.id,
+                    "signed_name": "New",
+                    "signature": self.SIGNATURE,
+                },
             ),
             "hr.performance.training.audit": (
                 self.audit_wizard,

@@ -83,7 +83,9 @@ class TestStatementPath(StatementCase):
         self.assertEqual(self.review.date_draft_sent, date(2026, 1, 14))
         as_reviewee = self.as_role(REVIEWEE, statement)
         self.assertTrue(as_reviewee.can_comment)
-        as_reviewee.write({"reviewee_comments": "Add the phonics course.", "change_requested": True})
+        as_reviewee.write(
+            {"reviewee_comments": "Add the phonics course.", "change_requested": True}
+        )
         as_reviewee.action_return_comments()
         self.assertEqual(self.review.date_comments, date(2026, 1, 14))
         self.assertEqual(statement.state, "commented")
@@ -104,7 +106,8 @@ class TestStatementPath(StatementCase):
         self.assertEqual(self.review.date_statement_signed, date(2026, 1, 14))
         self.assertEqual(len(statement.signature_ids), 2)
         self.assertEqual(
-            statement.signature_ids.mapped("signer_user_id"), self.reviewee_user | self.reviewer_user
+            statement.signature_ids.mapped("signer_user_id"),
+            self.reviewee_user | self.reviewer_user,
         )
         self.assertEqual(set(statement.signature_ids.mapped("route")), {"backoffice"})
         self.assertEqual(
@@ -117,9 +120,7 @@ class TestStatementPath(StatementCase):
             lambda m: self.reviewee_user.partner_id in m.partner_ids
         )
         self.assertTrue(any("signed by both" in m.body for m in sent))
-        self.assertIn(
-            self.headteacher_user.partner_id, statement.message_ids.partner_ids
-        )
+        self.assertIn(self.headteacher_user.partner_id, statement.message_ids.partner_ids)
         # The deadlines measure the stamped dates.
         signed = self.review.deadline_ids.filtered(lambda d: d.kind == "statement_signed")
         if signed:
@@ -159,8 +160,9 @@ class TestStatementPath(StatementCase):
             as_reviewee.action_sign_in_meeting(
                 self.reviewee_user.login, self.reviewee_user.login, "Tom", SIGNATURE
             )
-        with self.assertRefused(AccessError, "Wrong login or password"), mute_logger(
-            "odoo.addons.base.models.res_users"
+        with (
+            self.assertRefused(AccessError, "Wrong login or password"),
+            mute_logger("odoo.addons.base.models.res_users"),
         ):
             self.as_role(REVIEWER, statement).action_sign_in_meeting(
                 self.reviewee_user.login, "not the password", "Tom", SIGNATURE
@@ -346,7 +348,10 @@ class TestStatementRevision(StatementCase):
         self.assertFalse(statement._verify_integrity())
         # The chatter says who opened the revision and why.
         self.assertTrue(
-            any("moves to Year 1" in m.body and "Helen Head" in m.body for m in self.review.message_ids)
+            any(
+                "moves to Year 1" in m.body and "Helen Head" in m.body
+                for m in self.review.message_ids
+            )
         )
         # Both sign again.
         self.as_role(REVIEWER, revision).action_send()
@@ -366,7 +371,9 @@ class TestStatementRevision(StatementCase):
     def test_midyear_signature(self):
         self.review.midyear_meeting_date = date(2026, 1, 12)
         signature = self.as_role(REVIEWEE, self.review).action_sign_midyear("Tom", SIGNATURE)
-        self.assertEqual((signature.document_kind, signature.res_model), ("midyear", "hr.performance.review"))
+        self.assertEqual(
+            (signature.document_kind, signature.res_model), ("midyear", "hr.performance.review")
+        )
         with self.assertRefused(UserError, "already signed"):
             self.as_role(REVIEWEE, self.review).action_sign_midyear("Tom", SIGNATURE)
         with self.assertRefused(UserError, "Only the reviewee and the reviewer"):

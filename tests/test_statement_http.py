@@ -31,7 +31,9 @@ class TestStatementBrowser(HrSchoolPerformanceCase, HttpCase):
     def test_statement_tour(self):
         reviewer, reviewee = self.reviewer_user.login, self.reviewee_user.login
         self.start_tour(
-            REVIEW_URL % self.review.id, "hr_school_performance_statement_draft_tour", login=reviewer
+            REVIEW_URL % self.review.id,
+            "hr_school_performance_statement_draft_tour",
+            login=reviewer,
         )
         statement = self.review.statement_id
         self.assertEqual(statement.state, "sent")

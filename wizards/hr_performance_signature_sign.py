@@ -15,7 +15,9 @@ class HrPerformanceSignatureSign(models.TransientModel):
         required=True,
         default="backoffice",
     )
-    signed_name = fields.Char(string="Full Name", required=True, default=lambda s: s._default_name())
+    signed_name = fields.Char(
+        string="Full Name", required=True, default=lambda s: s._default_name()
+    )
     signature = fields.Binary(required=True)
     login = fields.Char(string="Reviewee's Login")
     password = fields.Char(string="Reviewee's Password")
