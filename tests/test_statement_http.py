@@ -2,6 +2,7 @@ import io
 
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
 from odoo.tools.pdf import PdfFileReader
 
 from .common import COLLEAGUE, REVIEWEE, REVIEWER, HrSchoolPerformanceCase
@@ -57,6 +58,7 @@ class TestStatementBrowser(HrSchoolPerformanceCase, HttpCase):
         self.assertTrue(statement.pdf_attachment_id)
         self.start_tour(url, "hr_school_performance_statement_download_tour", login=reviewee)
 
+    @mute_logger("odoo.http")
     def test_signed_pdf_rendered_once(self):
         statement = self._signed()
         Report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
