@@ -76,6 +76,10 @@ class HrPerformanceReview(models.Model):
         "before the statement is signed.",
     )
     can_draft_statement = fields.Boolean(compute="_compute_can_draft_statement")
+    # Stamped by the statement's steps (see _stamp_statement_event), not typed.
+    date_draft_sent = fields.Date(readonly=True)
+    date_comments = fields.Date(readonly=True)
+    date_statement_signed = fields.Date(readonly=True)
 
     @api.depends("statement_ids.version")
     def _compute_statement_id(self):
@@ -114,42 +118,36 @@ class HrPerformanceReview(models.Model):
             self._check_statement_frozen(vals)
         return super().write(vals)
 
-    def _signed_statement_fields(self):
-        """``{review: fields frozen by a signed statement}``."""
+    def _signed_statement_fields(self, names):
+        """``{review id: fields of names frozen by a signed statement}``: the latest
+        version of a review's statement freezes what it holds of that review, and the
+        previous review's assessment it records."""
+        names = set(names)
         frozen = {}
-        statements = (
-            self.env["hr.performance.statement"]
-            .sudo()
-            .search(
-                [
-                    "|",
-                    ("review_id", "in", self.ids),
-                    ("previous_review_id", "in", self.ids),
-                ]
+        # sudo: the statements are read to decide the freeze, whoever writes.
+        reviews = self.sudo()
+        if names & set(FROZEN_OWN_FIELDS):
+            for review in reviews.filtered(lambda r: r.statement_id.state == "signed"):
+                frozen.setdefault(review.id, set()).update(names & set(FROZEN_OWN_FIELDS))
+        if names & set(FROZEN_ASSESSMENT_FIELDS):
+            statements = (
+                self.env["hr.performance.statement"]
+                .sudo()
+                .search([("previous_review_id", "in", self.ids), ("state", "=", "signed")])
             )
-        )
-        current = {}
-        for statement in statements:
-            latest = current.get(statement.review_id)
-            if not latest or statement.version > latest.version:
-                current[statement.review_id] = statement
-        for statement in current.values():
-            if statement.state != "signed":
-                continue
-            if statement.review_id in self:
-                frozen.setdefault(statement.review_id.id, set()).update(FROZEN_OWN_FIELDS)
-            if statement.previous_review_id in self:
-                frozen.setdefault(statement.previous_review_id.id, set()).update(
-                    FROZEN_ASSESSMENT_FIELDS
-                )
+            for statement in statements:
+                if statement.review_id.statement_id == statement:
+                    frozen.setdefault(statement.previous_review_id.id, set()).update(
+                        names & set(FROZEN_ASSESSMENT_FIELDS)
+                    )
         return frozen
 
     def _check_statement_frozen(self, vals):
         if not set(vals) & (set(FROZEN_OWN_FIELDS) | set(FROZEN_ASSESSMENT_FIELDS)):
             return
-        frozen = self._signed_statement_fields()
+        frozen = self._signed_statement_fields(vals)
         for review in self:
-            refused = set(vals) & frozen.get(review.id, set())
+            refused = frozen.get(review.id)
             if refused:
                 raise UserError(
                     self.env._(
@@ -378,11 +376,9 @@ class HrPerformanceReview(models.Model):
         """Refuse a change to the objectives of a review whose latest statement is signed
         (the new objectives table), or of a review whose assessment a signed statement
         records."""
-        if not self:
-            return
-        frozen = self._signed_statement_fields()
-        for review in self:
-            if review.id not in frozen:
+        # sudo: the latest statement's state decides the freeze, whoever writes.
+        for review in self.sudo():
+            if review.statement_id.state != "signed":
                 continue
             mine = (objectives or self.env["hr.performance.objective"]).filtered(
                 lambda o, r=review: o.review_id == r
@@ -392,7 +388,7 @@ class HrPerformanceReview(models.Model):
                     "The objectives of %(review)s are in a signed statement and frozen "
                     "(%(objective)s). Request a revision of the statement (with its reason) to "
                     "change them.",
-                    review=review.display_name,
+                    review=review.with_env(self.env).display_name,
                     objective=mine[:1].name or self.env._("new objective"),
                 )
             )
