@@ -25,6 +25,7 @@ from datetime import date, datetime
 import odoo
 import odoo.service.server
 from odoo import SUPERUSER_ID, api
+from odoo.exceptions import UserError
 from odoo.fields import Command
 from odoo.modules.registry import Registry
 from odoo.tools import config
@@ -136,10 +137,21 @@ def _time(func, repeat=3):
     return best
 
 
+def _prepare_assets(registry):
+    """Generate the report style sheets in a committed transaction: wkhtmltopdf fetches
+    them from the HTTP server, which cannot see the benchmark's uncommitted data."""
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        employee = env["hr.employee"].search([], limit=1)
+        env["ir.actions.report"]._render_qweb_html(BADGE, employee.ids)
+        cr.commit()
+
+
 def run(database, pdf_out=None):
     registry = Registry(database)
     server = odoo.service.server.ThreadedServer(odoo.http.root)
     server.http_spawn()
+    _prepare_assets(registry)
     with registry.cursor() as cr:
         # Nothing may be kept: the batch job commits its progress after each statement.
         cr.commit = lambda: None
@@ -158,19 +170,39 @@ def run(database, pdf_out=None):
             Report._render_qweb_pdf(REPORT, statements[:1].ids)
             badge = _time(lambda: Report._render_qweb_pdf(BADGE, staff[:1].ids))
             one = _time(lambda: Report._render_qweb_pdf(REPORT, statements[:1].ids))
-            many = _time(lambda: Report._render_qweb_pdf(REPORT, statements.ids), repeat=1)
             if pdf_out:
                 pdf, __ = Report._render_qweb_pdf(REPORT, statements[:1].ids)
                 with open(pdf_out, "wb") as file:
                     file.write(pdf)
             print(f"employee badge PDF (hr)            {badge:7.2f} s")
             print(f"one statement PDF                  {one:7.2f} s")
-            print(f"{COUNT} statements in one PDF           {many:7.2f} s")
             print(f"ratio statement / badge            {one / badge:7.2f}   (goal <= 1.5)")
-            print(f"ratio {COUNT} statements / one          {many / one:7.2f}   (goal <= 3)")
+            try:
+                many = _time(lambda: Report._render_qweb_pdf(REPORT, statements.ids), repeat=1)
+            except UserError as error:
+                # Odoo refuses several documents in one wkhtmltopdf run without its patched
+                # Qt: compare the HTML of 20 against one, the part the addon controls.
+                print(f"{COUNT} statements in one PDF: not measurable here ({error})")
+                html_one = _time(lambda: Report._render_qweb_html(REPORT, statements[:1].ids))
+                html_many = _time(
+                    lambda: Report._render_qweb_html(REPORT, statements.ids), repeat=1
+                )
+                print(f"one statement HTML                 {html_one:7.2f} s")
+                print(f"{COUNT} statements in one HTML          {html_many:7.2f} s")
+                print(
+                    f"ratio {COUNT} statements / one (HTML)   {html_many / html_one:7.2f}"
+                    "   (goal <= 3)"
+                )
+            else:
+                print(f"{COUNT} statements in one PDF           {many:7.2f} s")
+                print(f"ratio {COUNT} statements / one          {many / one:7.2f}   (goal <= 3)")
 
             # The batch off the request: the scheduled action as the scheduler runs it,
             # with a progress record; its progress is printed after each statement.
+            # Signing stored each PDF: drop them, as after a change of the letterhead.
+            env["ir.attachment"].search(
+                [("res_model", "=", statements._name), ("res_id", "in", statements.ids)]
+            ).unlink()
             cron = env.ref("hr_school_performance.ir_cron_performance_statement_pdfs")
             cron_env, progress = cron.with_context(
                 cron_id=cron.id, force_report_rendering=True
@@ -210,6 +242,8 @@ def main():
     args = parser.parse_args()
     config.parse_config(["-c", args.config, "--log-level", "warn", "--http-interface", "127.0.0.1"])
     config["http_port"] = _free_port()
+    # The local server answers wkhtmltopdf's requests for style sheets from this database.
+    config["dbfilter"] = f"^{args.database}$"
     odoo.service.server.load_server_wide_modules()
     run(args.database, args.pdf_out)
 
