@@ -610,6 +610,8 @@ cmd_bench() {
     say "benchmark on database $db (everything it creates is rolled back)"
     "$PYTHON" "$ROOT/devtools/benchmark.py" --config "$ODOO_CONF" --database "$db" \
         --sizes "${SIZES:-10 100 1000}"
+    say "statement PDF benchmark on database $db (rolled back)"
+    "$PYTHON" "$ROOT/devtools/benchmark_statement.py" --config "$ODOO_CONF" --database "$db"
 }
 
 # ---------------------------------------------------------------------- pot

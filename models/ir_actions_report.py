@@ -26,6 +26,11 @@ class IrActionsReport(models.Model):
             records.check_access("read")
 
     def _render_qweb_pdf(self, report_ref, res_ids=None, data=None):
+        # A stored copy (a signed statement) is returned without rendering its HTML: check
+        # the reader first.
+        self._check_performance_print_access(
+            report_ref, [res_ids] if isinstance(res_ids, int) else res_ids
+        )
         result = super()._render_qweb_pdf(report_ref, res_ids=res_ids, data=data)
         self._log_performance_print(report_ref, [res_ids] if isinstance(res_ids, int) else res_ids)
         return result

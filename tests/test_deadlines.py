@@ -55,7 +55,8 @@ class TestDeadlines(HrSchoolPerformanceCase):
     def test_comments_counted_from_the_draft(self):
         self.assertFalse(self._deadline(self.review, "comments"))
         with freeze_time("2026-10-23 16:00"):
-            self.review.with_user(self.reviewer_user).date_draft_sent = date(2026, 10, 23)
+            # Stamped when the reviewer sends the draft statement.
+            self.review.date_draft_sent = date(2026, 10, 23)
         self.assertEqual(self._due("comments"), date(2026, 11, 6))
         self.assertEqual(
             self._deadline(self.review, "comments").responsible_user_id, self.reviewee_user

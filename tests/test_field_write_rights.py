@@ -48,7 +48,7 @@ REVIEWEE_WRITABLE = {
     "reviewee_comment": OPEN_STATES,
     "disagreement_note": OPEN_STATES,
     "date_self_evaluation": ("planning",),
-    "date_comments": OPEN_STATES,
+    # date_comments is stamped by the statement (the reviewee returns their comments).
 }
 # The reviewee's own words: the reviewer records them only for a reviewee without a login.
 REVIEWEE_VOICE = {

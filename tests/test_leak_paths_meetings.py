@@ -42,6 +42,8 @@ POINTING_MODELS = {
     "hr.performance.access.log": "rule",
     "hr.performance.reviewer.change": "rule",
     "hr.performance.review.reassign": "transient",
+    "hr.performance.statement": "guarded",
+    "hr.performance.signature": "rule",
 }
 CONFIDENTIAL = ("hr.performance.review", "hr.performance.objective", "hr.performance.observation")
 

@@ -111,6 +111,17 @@ EXPECTED = {
         U: HEAD_OR_HR_A,
     },
     "hr.performance.training.audit": {R: {HEAD_A}, W: {HEAD_A}, C: IN_SCHOOL_A, U: NOBODY},
+    # The statement: read with the review, drafted and written by the reviewer (the reviewee
+    # writes their comments once it is sent); signatures are written by the signing methods
+    # only.
+    "hr.performance.statement": {R: REVIEW_READERS, W: {REVIEWER}, C: {REVIEWER}, U: NOBODY},
+    "hr.performance.signature": {R: REVIEW_READERS, W: NOBODY, C: NOBODY, U: NOBODY},
+    "hr.performance.signature.sign": {
+        R: {REVIEWER},
+        W: {REVIEWER},
+        C: REVIEW_READERS,
+        U: NOBODY,
+    },
 }
 
 
@@ -121,6 +132,10 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
 
     freeze_today = TODAY
     review_world = True
+    SIGNATURE = (
+        b"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5E"
+        b"rkJggg=="
+    )
 
     @classmethod
     def setUpClass(cls):
@@ -129,6 +144,34 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
         # empty review created by mistake, which HR may still delete.
         cls.review_empty = cls.env["hr.performance.review"].create(
             {"cycle_id": cls.cycle_a.id, "employee_id": cls.employees[GRANTEE].id}
+        )
+        cls._build_statement_targets()
+
+    @classmethod
+    def _build_statement_targets(cls):
+        """The reviewee's draft statement, a mid-year signature and the reviewer's signing
+        form."""
+        cls.statement = cls._create_as(
+            cls.users[REVIEWER],
+            "hr.performance.statement",
+            {"review_id": cls.review.id, **cls.review._prepare_statement_snapshot()},
+        )
+        cls.signature = cls.env["hr.performance.signature"]._create_signature(
+            {
+                "review_id": cls.review.id,
+                "document_kind": "midyear",
+                "signer_role": "reviewer",
+                "signer_user_id": cls.users[REVIEWER].id,
+                "signed_name": "Maria Manager",
+                "signature": cls.SIGNATURE,
+                "route": "backoffice",
+            },
+            {},
+        )
+        cls.sign_wizard = cls._create_as(
+            cls.users[REVIEWER],
+            "hr.performance.signature.sign",
+            {"statement_id": cls.statement.id, "signed_name": "Maria", "signature": cls.SIGNATURE},
         )
 
     def _unlink_target(self, model, record):
@@ -306,6 +349,36 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
                 "action",
                 {"impact": "Updated"},
                 {"review_id": self.review.id, "name": "New"},
+            ),
+            "hr.performance.statement": (
+                self.statement,
+                "overall_assessment",
+                {"overall_assessment": "Updated"},
+                {"review_id": self.review.id, "version": 2},
+            ),
+            "hr.performance.signature": (
+                self.signature,
+                "signed_name",
+                {"signed_name": "Updated"},
+                {
+                    "review_id": self.review.id,
+                    "document_kind": "midyear",
+                    "signer_role": "reviewee",
+                    "signer_user_id": self.users[REVIEWEE].id,
+                    "signed_name": "New",
+                    "signature": self.SIGNATURE,
+                    "route": "backoffice",
+                },
+            ),
+            "hr.performance.signature.sign": (
+                self.sign_wizard,
+                "signed_name",
+                {"signed_name": "Updated"},
+                {
+                    "statement_id": self.statement.id,
+                    "signed_name": "New",
+                    "signature": self.SIGNATURE,
+                },
             ),
             "hr.performance.training.audit": (
                 self.audit_wizard,
