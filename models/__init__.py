@@ -30,3 +30,11 @@ from . import mail_message
 from . import ir_actions_report
 from . import ir_attachment
 from . import ir_http
+from . import hr_performance_pay_scale
+from . import hr_performance_pay_grade
+from . import hr_performance_pay_point
+from . import hr_performance_moderation
+from . import hr_performance_review_moderation
+from . import hr_performance_pay_decision
+from . import hr_performance_payroll_outcome
+from . import hr_performance_outcome_report
