@@ -431,8 +431,11 @@ class HrPerformanceDeadline(models.Model):
             lead = company.performance_activity_lead_days
             reminder = company.performance_reminder_days
             if closed:
-                # A closed review keeps the record of its deadlines as they stood.
-                kept |= existing.filtered(lambda d, r=review: d.review_id == r)
+                # A closed review keeps the record of its deadlines as they stood, but for
+                # those that still run (_closed_by_review), which follow the review.
+                kept |= existing.filtered(
+                    lambda d, r=review: d.review_id == r and d._closed_by_review()
+                )
             for spec in self._specs_for_review(review, calendar):
                 # Moderation and the pay decision follow the completed review (see
                 # _closed_by_review).

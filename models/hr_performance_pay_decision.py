@@ -159,6 +159,8 @@ class HrPerformancePayDecision(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Who may decide at all first (the access rights), then on which outcomes.
+        self.check_access("create")
         reviews = self.env["hr.performance.review"].browse(
             [vals.get("review_id") for vals in vals_list if vals.get("review_id")]
         )
@@ -171,6 +173,7 @@ class HrPerformancePayDecision(models.Model):
         return decisions
 
     def write(self, vals):
+        self.check_access("write")
         if "review_id" in vals:
             raise UserError(self.env._("A pay decision cannot move to another review."))
         if "decided_by_id" in vals and not self.env.su:
@@ -180,16 +183,6 @@ class HrPerformancePayDecision(models.Model):
         if {"date_decision", "awarded", "new_point_id"} & set(vals):
             self._sync_pay_deadlines()
         return result
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_recorded(self):
-        if not self.env.su:
-            raise UserError(
-                self.env._(
-                    "A pay decision is kept: correct it rather than deleting it (payroll may "
-                    "already have acted on it)."
-                )
-            )
 
     def _check_may_decide(self, reviews):
         """Only on final outcomes, and never on one's own review."""
