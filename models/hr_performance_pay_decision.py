@@ -13,7 +13,8 @@ class HrPerformancePayDecision(models.Model):
 
     _name = "hr.performance.pay.decision"
     _description = "Pay Decision"
-    _inherit = ["mail.thread"]
+    # Its chatter follows who may read the decision (hr.performance.guarded.mixin).
+    _inherit = ["hr.performance.guarded.mixin", "mail.thread"]
     _order = "date_decision desc, id desc"
     _rec_name = "employee_id"
     _check_company_auto = True

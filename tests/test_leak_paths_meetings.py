@@ -42,6 +42,8 @@ POINTING_MODELS = {
     "hr.performance.access.log": "rule",
     "hr.performance.reviewer.change": "rule",
     "hr.performance.review.reassign": "transient",
+    "hr.performance.pay.decision": "guarded",
+    "hr.performance.moderation.revise": "transient",
 }
 CONFIDENTIAL = ("hr.performance.review", "hr.performance.objective", "hr.performance.observation")
 
@@ -463,6 +465,7 @@ class TestLeakPathsMeetings(PerformanceMeetingCase):
             # Each role reads its own slice, checked in its own tests.
             "hr.performance.training.need": {CPD_LEADER},
             "hr.performance.observation": {OBSERVER},
+            "hr.performance.pay.decision": {GOVERNOR},
         }
         for name, how in POINTING_MODELS.items():
             if how == "transient":

@@ -153,6 +153,12 @@ class TestPayDecision(PayCase):
         self.assertEqual(row.new_point_id, self.point_8)
         self.assertFalse(row.decision_outstanding)
         self.assertEqual(self._deadline(review, "pay_decision").status, "met")
+        # The employee form shows the last final outcome and decision to those allowed.
+        employee = self.ta_1.with_user(self.hr_officer)
+        self.assertTrue(employee.performance_pay_eligible)
+        self.assertEqual(employee.performance_pay_decision_id.id, review.id)
+        with self.assertRaises(AccessError):
+            self.ta_1.with_user(self.reviewer_user).read(["performance_pay_decision_id"])
         with self.assertRaises(AccessError):
             decision.with_user(self.governor).write({"decided_by_id": self.headteacher_user.id})
         with self.assertRefused(UserError, "cannot move to another review"):
