@@ -107,6 +107,16 @@ registry.category("web_tour.tours").add("hr_school_performance_pay_decision_tour
             run: "click",
         },
         {
+            content: "Decided on 15 October",
+            trigger: ".o_form_view .o_field_widget[name=date_decision] input",
+            run: "edit 10/15/2026",
+        },
+        {
+            content: "Effective from 1 November",
+            trigger: ".o_form_view .o_field_widget[name=date_effective] input",
+            run: "edit 11/01/2026",
+        },
+        {
             content: "The recommended point",
             trigger: ".o_form_view .o_field_widget[name=new_point_id] input",
             run: "edit 8",
@@ -116,14 +126,7 @@ registry.category("web_tour.tours").add("hr_school_performance_pay_decision_tour
             run: "click",
         },
         {
-            content: "Decided on 15 October",
-            trigger: ".o_form_view .o_field_widget[name=date_decision] input",
-            run: "edit 10/15/2026",
-        },
-        {
-            content: "Effective from 1 November",
-            trigger: ".o_form_view .o_field_widget[name=date_effective] input",
-            run: "edit 11/01/2026",
+            trigger: ".o_form_view .o_field_widget[name=new_point_id] input:value('Grade 4, point 8')",
         },
         ...stepUtils.saveForm(),
         {
