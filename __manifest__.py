@@ -2,7 +2,7 @@
     "name": "School Staff Performance Management",
     "summary": "Appraisal cycles, objectives, observations and pay progression "
     "for school support staff in UK schools and academy trusts",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Human Resources/Appraisals",
     "website": "https://github.com/school-performance/hr_school_performance",
     "author": "School Performance Contributors",
@@ -26,6 +26,7 @@
         "security/hr_performance_deadline_waive_security.xml",
         "security/hr_performance_training_audit_security.xml",
         "security/hr_performance_statement_security.xml",
+        "security/hr_performance_pay_decision_security.xml",
         "data/hr_performance_scale_data.xml",
         "data/hr_performance_deadline_rule_data.xml",
         "data/mail_activity_type_data.xml",
@@ -52,6 +53,8 @@
         "views/hr_performance_review_process_views.xml",
         "views/calendar_event_views.xml",
         "views/hr_performance_statement_views.xml",
+        "views/hr_performance_moderation_views.xml",
+        "views/hr_performance_pay_decision_views.xml",
         "report/hr_performance_review_reports.xml",
         "report/hr_performance_review_templates.xml",
         "report/hr_performance_observation_reports.xml",
@@ -73,6 +76,7 @@
         "demo/hr_performance_observation_demo.xml",
         "demo/hr_performance_training_need_demo.xml",
         "demo/hr_performance_access_demo.xml",
+        "demo/hr_performance_moderation_demo.xml",
     ],
     "assets": {
         "web.report_assets_common": [

@@ -34,3 +34,11 @@ from . import hr_performance_statement
 from . import hr_performance_signature
 from . import hr_performance_review_statement
 from . import hr_performance_objective_statement
+from . import hr_performance_pay_scale
+from . import hr_performance_pay_grade
+from . import hr_performance_pay_point
+from . import hr_performance_moderation
+from . import hr_performance_review_moderation
+from . import hr_performance_pay_decision
+from . import hr_performance_payroll_outcome
+from . import hr_performance_outcome_report

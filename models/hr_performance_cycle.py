@@ -48,6 +48,8 @@ class HrPerformanceCycle(models.Model):
     )
     date_launched = fields.Datetime(readonly=True, copy=False)
     review_ids = fields.One2many("hr.performance.review", "cycle_id", string="Reviews")
+    # The headteacher's moderation of the cycle (hr.performance.moderation): one at most.
+    moderation_ids = fields.One2many("hr.performance.moderation", "cycle_id", readonly=True)
     review_count = fields.Integer(compute="_compute_review_stats")
     review_done_count = fields.Integer(compute="_compute_review_stats")
     exclusion_ids = fields.One2many(

@@ -229,7 +229,7 @@ class HrPerformanceDeadline(models.Model):
                 deadline.date_done
                 or deadline.waived
                 or deadline.closed_with_review
-                or deadline.review_id.state in CLOSED_REVIEW_STATES
+                or deadline._closed_by_review()
             ):
                 deadline.date_next_action = False
                 continue
@@ -431,9 +431,20 @@ class HrPerformanceDeadline(models.Model):
             lead = company.performance_activity_lead_days
             reminder = company.performance_reminder_days
             if closed:
-                # A closed review keeps the record of its deadlines as they stood.
-                kept |= existing.filtered(lambda d, r=review: d.review_id == r)
+                # A closed review keeps the record of its deadlines as they stood, but for
+                # those that still run (_closed_by_review), which follow the review.
+                kept |= existing.filtered(
+                    lambda d, r=review: d.review_id == r and d._closed_by_review()
+                )
             for spec in self._specs_for_review(review, calendar):
+                # Moderation and the pay decision follow the completed review (see
+                # _closed_by_review).
+                closed = review.state in CLOSED_REVIEW_STATES and not (
+                    review.state == "completed"
+                    and self.env["hr.performance.deadline.rule"]
+                    .browse(spec["rule_id"])
+                    ._runs_after_completion()
+                )
                 due = spec["date_due"]
                 spec.update(
                     date_activity=calendar.add(due, -lead),
@@ -457,8 +468,7 @@ class HrPerformanceDeadline(models.Model):
         Deadline.create(to_create)
         closed_rows = kept.filtered(
             lambda d: (
-                d.review_id.state in CLOSED_REVIEW_STATES
-                and not (d.date_done or d.waived or d.closed_with_review)
+                d._closed_by_review() and not (d.date_done or d.waived or d.closed_with_review)
             )
         )
         closed_rows.write({"closed_with_review": True})
@@ -737,6 +747,15 @@ class HrPerformanceDeadline(models.Model):
         # In the language of the person who must act.
         rule = self.rule_id.with_context(lang=self.responsible_user_id.lang or self.env.lang)
         return rule.todo_summary or rule.name or self.kind
+
+    def _closed_by_review(self):
+        """Whether the review's closing closes this deadline: a cancelled review closes
+        all, a completed one all but moderation's and the pay decision's."""
+        self.ensure_one()
+        state = self.review_id.state
+        if state == "completed" and self.rule_id._runs_after_completion():
+            return False
+        return state in CLOSED_REVIEW_STATES
 
     def _kind_label(self):
         self.ensure_one()

@@ -11,6 +11,9 @@ EVENTS = [
     ("concern_meeting", "Concerns meeting"),
     ("midyear_date", "Mid-year review date"),
     ("observation", "Observation"),
+    ("statement_signed", "Final statement signed"),
+    ("revision_requested", "Revised statement instructed"),
+    ("pay_decision_date", "Pay decision date of the job group"),
 ]
 # What marks a deadline met: the recorded event that stamps it done.
 DONE_EVENTS = [
@@ -25,6 +28,7 @@ DONE_EVENTS = [
     ("support_review", "Support period reviewed"),
     ("observation_feedback", "Verbal feedback given"),
     ("observation_record", "Written record shared"),
+    ("pay_decided", "Pay decision recorded"),
     ("none", "Nothing: short notice is only flagged"),
 ]
 # The review (or observation) field recording each event.
@@ -34,6 +38,9 @@ REVIEW_EVENT_FIELDS = {
     "draft_sent": "date_draft_sent",
     "concern_meeting": "date_concern_meeting",
     "midyear_date": "date_midyear",
+    "statement_signed": "date_statement_signed",
+    "revision_requested": "date_revision_requested",
+    "pay_decision_date": "date_pay_decision_due",
 }
 REVIEW_DONE_FIELDS = {
     "planning_meeting": "meeting_date",
@@ -45,6 +52,7 @@ REVIEW_DONE_FIELDS = {
     "moderated": "date_moderated",
     "midyear_meeting": "midyear_meeting_date",
     "support_review": "date_support_review",
+    "pay_decided": "date_pay_decided",
 }
 OBSERVATION_DONE_FIELDS = {
     "observation_feedback": "date_feedback",
@@ -102,7 +110,9 @@ class HrPerformanceDeadlineRule(models.Model):
         [
             ("always", "Always"),
             ("full_process", "Full review process only"),
-            ("moderated", "When the group moderates statements"),
+            ("moderated", "When the school moderates the statement"),
+            ("revision", "When a revised statement is instructed"),
+            ("pay_progression", "When the job group decides pay progression"),
         ],
         string="Applies",
         required=True,
@@ -116,8 +126,11 @@ class HrPerformanceDeadlineRule(models.Model):
     @api.constrains("days", "event", "day_kind")
     def _check_days(self):
         for rule in self:
-            # The mid-year date already is the due date: it alone may count zero days.
-            if rule.days < 0 or (rule.days == 0 and rule.event != "midyear_date"):
+            # The mid-year and pay decision dates already are due dates: only they may
+            # count zero days.
+            if rule.days < 0 or (
+                rule.days == 0 and rule.event not in ("midyear_date", "pay_decision_date")
+            ):
                 raise ValidationError(
                     self.env._(
                         "“%(rule)s” must be a positive number of days (got %(value)s).",
@@ -211,8 +224,19 @@ class HrPerformanceDeadlineRule(models.Model):
         if self.condition == "full_process":
             return review.process == "full"
         if self.condition == "moderated":
-            return review.job_group_id.moderation != "none"
+            # The school's moderation of the cycle (hr.performance.moderation) selects it.
+            return review.moderation_selected
+        if self.condition == "revision":
+            return bool(review.date_revision_requested)
+        if self.condition == "pay_progression":
+            return bool(review.job_group_id.pay_progression)
         return True
+
+    def _runs_after_completion(self):
+        """Whether the deadline stays open once its review is completed: the statement is
+        moderated (and revised) and the pay decision taken on the completed review."""
+        self.ensure_one()
+        return self.done_event in ("moderated", "pay_decided") or self.event == "revision_requested"
 
     def _default_values(self):
         """Values of a copy of this line for a new job group."""

@@ -122,8 +122,9 @@ class HrPerformanceJobGroup(models.Model):
         required=True,
         default="all",
         tracking=True,
-        help="Which planning statements the headteacher moderates. With a sample, waive the "
-        "moderation deadline of the statements left out of the sample.",
+        help="Which signed statements the headteacher moderates, until they choose for a "
+        "cycle of their school (Moderation & Pay > Moderation): all, a sample drawn there, "
+        "or none.",
     )
     observation_cap_hours = fields.Float(
         string="Observation Cap (hours per cycle)",
@@ -214,7 +215,14 @@ class HrPerformanceJobGroup(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if {"midyear_offset_months", "moderation", "process"} & set(vals):
+        if {
+            "midyear_offset_months",
+            "moderation",
+            "process",
+            "pay_progression",
+            "pay_decision_month",
+            "pay_decision_day",
+        } & set(vals):
             # The open reviews of the group follow the new settings (rule lines changed
             # through the form resync themselves).
             self.env["hr.performance.deadline.rule"]._sync_open_reviews(self)

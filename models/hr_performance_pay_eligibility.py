@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .hr_performance_pay_decision import AWARDED
+
 
 class HrPerformancePayEligibility(models.Model):
     """What payroll and the pay committee may know of a completed review: the overall
@@ -28,6 +30,16 @@ class HrPerformancePayEligibility(models.Model):
             "current_pay_level",
             "recommended_pay_level",
             "state",
+            "outcome_final",
+            "current_pay_point_id",
+            "recommended_pay_point_id",
+        ],
+        "hr.performance.pay.decision": [
+            "review_id",
+            "awarded",
+            "new_point_id",
+            "date_decision",
+            "date_effective",
         ],
     }
 
@@ -47,12 +59,60 @@ class HrPerformancePayEligibility(models.Model):
         string="Pay Recommendation",
         readonly=True,
     )
+    # The free-text levels recorded before pay scales were configured.
     current_pay_level = fields.Char(readonly=True)
     recommended_pay_level = fields.Char(readonly=True)
+    current_pay_point_id = fields.Many2one(
+        "hr.performance.pay.point", string="Current Point", readonly=True
+    )
+    recommended_pay_point_id = fields.Many2one(
+        "hr.performance.pay.point", string="Recommended Point", readonly=True
+    )
+    awarded = fields.Selection(
+        AWARDED,
+        string="Decision",
+        readonly=True,
+    )
+    new_point_id = fields.Many2one("hr.performance.pay.point", readonly=True)
+    date_decision = fields.Date(string="Decided On", readonly=True)
+    date_effective = fields.Date(string="Effective From", readonly=True)
+    decision_outstanding = fields.Boolean(
+        readonly=True, help="Pay progression applies and no decision is recorded yet."
+    )
+
+    def action_record_decision(self):
+        """Open a new pay decision on this final outcome (the row's id is its review's)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Pay Decision: %(employee)s", employee=self.employee_id.name),
+            "res_model": "hr.performance.pay.decision",
+            "view_mode": "form",
+            "target": "current",
+            "context": {"default_review_id": self.id},
+        }
+
+    def _compute_display_name(self):
+        awarded = dict(self._fields["awarded"]._description_selection(self.env))
+        for row in self:
+            name = self.env._(
+                "%(cycle)s: %(outcome)s",
+                cycle=row.cycle_id.display_name or "",
+                outcome=row.outcome_level_id.display_name or "",
+            )
+            if row.awarded:
+                name = self.env._(
+                    "%(name)s – %(decision)s from %(date)s",
+                    name=name,
+                    decision=awarded[row.awarded],
+                    date=row.date_effective,
+                )
+            row.display_name = name
 
     @property
     def _table_query(self):
-        # Only completed reviews: the outcome is final once the review is completed.
+        # Only final outcomes (completed and moderated, see outcome_final), with their
+        # decision.
         return SQL(
             """
             SELECT review.id AS id,
@@ -67,8 +127,18 @@ class HrPerformancePayEligibility(models.Model):
                    review.pay_progression_eligible AS pay_progression_eligible,
                    review.pay_criteria_met AS pay_criteria_met,
                    review.current_pay_level AS current_pay_level,
-                   review.recommended_pay_level AS recommended_pay_level
+                   review.recommended_pay_level AS recommended_pay_level,
+                   review.current_pay_point_id AS current_pay_point_id,
+                   review.recommended_pay_point_id AS recommended_pay_point_id,
+                   decision.awarded AS awarded,
+                   decision.new_point_id AS new_point_id,
+                   decision.date_decision AS date_decision,
+                   decision.date_effective AS date_effective,
+                   (decision.id IS NULL AND COALESCE(job_group.pay_progression, FALSE))
+                       AS decision_outstanding
               FROM hr_performance_review review
-             WHERE review.state = 'completed'
+         LEFT JOIN hr_performance_pay_decision decision ON decision.review_id = review.id
+         LEFT JOIN hr_performance_job_group job_group ON job_group.id = review.job_group_id
+             WHERE review.outcome_final
             """
         )

@@ -473,6 +473,8 @@ class HrSchoolPerformanceCase(TransactionCase):
         cls.access_log = cls.env["hr.performance.access.log"].search(
             [("review_id", "=", cls.review.id)], limit=1
         )
+        # School A moderated none of the 2024-25 statements: that outcome is final.
+        cls._record_moderation(cls.cycle_a_previous, "none")
         cls.pay_row = cls.env["hr.performance.pay.eligibility"].browse(cls.review_done.id)
         cls.observation = cls.env["hr.performance.observation"].create(
             {
@@ -577,6 +579,18 @@ class HrSchoolPerformanceCase(TransactionCase):
                 for index in range(known, known + headcount)
             ]
         )
+
+    @classmethod
+    def _record_moderation(cls, cycle, mode, **vals):
+        """The headteacher's moderation of ``cycle``: ``mode`` all, sample or none."""
+        moderation = cls._create_as(
+            cls.headteacher_user,
+            "hr.performance.moderation",
+            {"cycle_id": cycle.id, "mode": mode, **vals},
+        )
+        # What depends on it (outcome_final) is read by SQL views: store it now.
+        cls.env.flush_all()
+        return moderation
 
     @classmethod
     def _make_user(cls, login, groups="base.group_user", company=None, name=None):

@@ -16,11 +16,13 @@ DEFAULT_DAYS = {
     "comments": 5,
     "final_statement": 10,
     "moderation": 10,
+    "revised_statement": 10,
     "midyear": 0,
     "support_review": 30,
     "observation_notice": -7,
     "observation_feedback": 1,
     "observation_record": 5,
+    "pay_decision": 0,
 }
 
 

@@ -41,10 +41,13 @@ class TestDeadlines(HrSchoolPerformanceCase):
     def test_statement_deadlines_cross_the_half_term(self):
         # Draft: 23 Oct, then half-term closed, INSET Monday 2 Nov counts: 2, 3, 4, 5 Nov.
         self.assertEqual(self._due("draft_statement"), date(2026, 11, 5))
-        # Final statement and moderation: 10 working days after the meeting.
+        # Final statement: 10 working days after the meeting; moderation: 10 working days
+        # after the statement is signed (Thursday 12 November), by the headteacher.
         self.assertEqual(self._due("final_statement"), date(2026, 11, 12))
         self.assertEqual(self.review.date_statement_due, date(2026, 11, 12))
-        self.assertEqual(self._due("moderation"), date(2026, 11, 12))
+        self.assertFalse(self._deadline(self.review, "moderation"))
+        self._sign_statement()
+        self.assertEqual(self._due("moderation"), date(2026, 11, 26))
         deadline = self._deadline(self.review, "draft_statement")
         self.assertEqual(deadline.rule, "5 working days after 10/22/2026")
         self.assertEqual(deadline.responsible_user_id, self.reviewer_user)
@@ -226,7 +229,12 @@ class TestDeadlines(HrSchoolPerformanceCase):
                 self.review.date_comments = date(2026, 10, 22)
             self.assertStored(self.review, "date_comments", False)
 
+    def _sign_statement(self):
+        with freeze_time("2026-11-12 16:00"):
+            self.review.with_user(self.reviewer_user).date_statement_signed = date(2026, 11, 12)
+
     def test_waive_a_deadline(self):
+        self._sign_statement()
         moderation = self._deadline(self.review, "moderation")
         with self.assertRaises(AccessError):
             moderation.with_user(self.reviewer_user)._waive("Not in the sample")
@@ -247,6 +255,8 @@ class TestDeadlines(HrSchoolPerformanceCase):
             )
 
     def test_no_moderation_means_no_moderation_deadline(self):
+        self._sign_statement()
+        self.assertTrue(self._deadline(self.review, "moderation"))
         self.job_group.moderation = "none"
         self.assertFalse(self._deadline(self.review, "moderation"))
 

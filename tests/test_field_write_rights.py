@@ -108,7 +108,10 @@ class TestFieldWriteRights(HrSchoolPerformanceCase):
             "previous_objective_id": False,
             "state": "agreed",
             "agreement": "agreed",
+            "recommended_pay_point_id": False,
         }
+        if name == "current_pay_point_id":
+            return self._spare_pay_point().id
         if name in values:
             return values[name]
         if field.type in ("text", "char"):
@@ -124,6 +127,15 @@ class TestFieldWriteRights(HrSchoolPerformanceCase):
         if field.type == "selection":
             return field.get_values(self.env)[-1]
         self.fail(f"No test value for {record._name}.{name}")
+
+    def _spare_pay_point(self):
+        grade = self.env["hr.performance.pay.grade"].create(
+            {
+                "scale_id": self.env["hr.performance.pay.scale"].create({"name": "Spine"}).id,
+                "name": "4",
+            }
+        )
+        return self.env["hr.performance.pay.point"].create({"grade_id": grade.id, "name": "7"})
 
     def _try_write(self, role, record, name):
         as_role = self.as_role(role, record)
@@ -324,4 +336,8 @@ class TestFieldWriteRights(HrSchoolPerformanceCase):
         self.as_role(REVIEWER, review).action_complete()
         self.assertEqual(review.state, "completed")
         self.assertEqual(str(review.reviewer_access_until), "2026-07-14")
+        # Payroll sees the outcome once it is final: here once the headteacher records that
+        # the school moderates none of this cycle's statements.
+        self.assertFalse(self.env["hr.performance.pay.eligibility"].browse(review.id).exists())
+        self._record_moderation(cycle, "none")
         self.assertTrue(self.env["hr.performance.pay.eligibility"].browse(review.id).exists())

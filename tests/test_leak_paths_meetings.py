@@ -44,6 +44,8 @@ POINTING_MODELS = {
     "hr.performance.review.reassign": "transient",
     "hr.performance.statement": "guarded",
     "hr.performance.signature": "rule",
+    "hr.performance.pay.decision": "guarded",
+    "hr.performance.moderation.revise": "transient",
 }
 CONFIDENTIAL = ("hr.performance.review", "hr.performance.objective", "hr.performance.observation")
 
@@ -465,6 +467,7 @@ class TestLeakPathsMeetings(PerformanceMeetingCase):
             # Each role reads its own slice, checked in its own tests.
             "hr.performance.training.need": {CPD_LEADER},
             "hr.performance.observation": {OBSERVER},
+            "hr.performance.pay.decision": {GOVERNOR},
         }
         for name, how in POINTING_MODELS.items():
             if how == "transient":

@@ -1,6 +1,9 @@
-from datetime import date
+from datetime import date, datetime
+
+from freezegun import freeze_time
 
 from odoo.exceptions import AccessError
+from odoo.fields import Command
 from odoo.tests import tagged
 
 from .common import (
@@ -122,6 +125,26 @@ EXPECTED = {
         C: REVIEW_READERS,
         U: NOBODY,
     },
+    # Moderation and pay (issue 10): the headteacher moderates; the headteacher or a governor
+    # decides on pay; payroll alone reads its interface; governors see the distribution.
+    "hr.performance.pay.scale": {R: EVERYONE, W: MANAGER, C: MANAGER, U: MANAGER},
+    "hr.performance.pay.grade": {R: EVERYONE, W: MANAGER, C: MANAGER, U: MANAGER},
+    "hr.performance.pay.point": {R: EVERYONE, W: MANAGER, C: MANAGER, U: MANAGER},
+    "hr.performance.moderation": {R: HEAD_OR_HR_A, W: HEAD_OR_HR_A, C: HEAD_OR_HR_A, U: NOBODY},
+    "hr.performance.moderation.revise": {R: {HEAD_A}, W: {HEAD_A}, C: HEAD_OR_HR_A, U: NOBODY},
+    "hr.performance.pay.decision": {
+        R: {GOVERNOR} | HEAD_OR_HR_A,
+        W: {GOVERNOR} | HEAD_OR_HR_A,
+        C: {GOVERNOR} | HEAD_OR_HR_A,
+        U: NOBODY,
+    },
+    "hr.performance.payroll.outcome": {R: {PAYROLL}, W: NOBODY, C: NOBODY, U: NOBODY},
+    "hr.performance.outcome.report": {
+        R: {GOVERNOR} | HEAD_OR_HR_A,
+        W: NOBODY,
+        C: NOBODY,
+        U: NOBODY,
+    },
 }
 
 
@@ -146,6 +169,7 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
             {"cycle_id": cls.cycle_a.id, "employee_id": cls.employees[GRANTEE].id}
         )
         cls._build_statement_targets()
+        cls._build_pay_targets()
 
     @classmethod
     def _build_statement_targets(cls):
@@ -172,6 +196,50 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
             cls.users[REVIEWER],
             "hr.performance.signature.sign",
             {"statement_id": cls.statement.id, "signed_name": "Maria", "signature": cls.SIGNATURE},
+        )
+
+    @classmethod
+    def _build_pay_targets(cls):
+        """Moderation and pay records of school A: pay configuration, a second final
+        outcome of 2024-25 (the observer's, the reviewee's being decided already)."""
+        PayScale = cls.env["hr.performance.pay.scale"]
+        cls.pay_scale_empty = PayScale.create({"name": "Spare pay scale"})
+        scale = PayScale.create({"name": "NJC pay spine"})
+        cls.pay_grade_empty, grade = cls.env["hr.performance.pay.grade"].create(
+            [{"scale_id": scale.id, "name": "Spare grade"}, {"scale_id": scale.id, "name": "4"}]
+        )
+        cls.pay_point = cls.env["hr.performance.pay.point"].create(
+            {"grade_id": grade.id, "name": "7"}
+        )
+        cls.moderation = cls.cycle_a_previous.moderation_ids
+        cls.revise_wizard = cls._create_as(
+            cls.headteacher_user,
+            "hr.performance.moderation.revise",
+            {"review_id": cls.review.id, "reason": "Not consistent"},
+        )
+        with freeze_time("2025-08-20 09:00"):
+            cls.review_done_2 = cls.env["hr.performance.review"].create(
+                {
+                    "cycle_id": cls.cycle_a_previous.id,
+                    "employee_id": cls.employees[OBSERVER].id,
+                    "reviewer_id": cls.manager.id,
+                    "meeting_date": datetime(2024, 9, 20, 9, 0),
+                    "objective_ids": [Command.create({"name": "Lunchtime games"})],
+                }
+            )
+            cls._advance(cls.review_done_2, "final_review")
+            cls._prepare_for(cls.review_done_2, "final_review")
+            cls._advance(cls.review_done_2, "completed")
+            cls.env.flush_all()
+        cls.pay_decision = cls._create_as(
+            cls.users[GOVERNOR],
+            "hr.performance.pay.decision",
+            {
+                "review_id": cls.review_done.id,
+                "awarded": "awarded",
+                "date_decision": date(2025, 10, 20),
+                "date_effective": date(2025, 11, 1),
+            },
         )
 
     def _unlink_target(self, model, record):
@@ -385,6 +453,59 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
                 "include_done",
                 {"include_done": False},
                 {"company_ids": [(6, 0, a.ids)]},
+            ),
+            "hr.performance.pay.scale": (
+                self.pay_scale_empty,
+                "name",
+                {"name": "Updated"},
+                {"name": "New"},
+            ),
+            "hr.performance.pay.grade": (
+                self.pay_grade_empty,
+                "name",
+                {"name": "Updated"},
+                {"scale_id": self.pay_scale_empty.id, "name": "New"},
+            ),
+            "hr.performance.pay.point": (
+                self.pay_point,
+                "name",
+                {"annual_salary": 24000.0},
+                {"grade_id": self.pay_grade_empty.id, "name": "New"},
+            ),
+            "hr.performance.moderation": (
+                self.moderation,
+                "mode",
+                {"sample_size": 5},
+                {"cycle_id": self.cycle_a.id, "mode": "all"},
+            ),
+            "hr.performance.moderation.revise": (
+                self.revise_wizard,
+                "reason",
+                {"reason": "Updated"},
+                {"review_id": self.review.id, "reason": "New"},
+            ),
+            "hr.performance.pay.decision": (
+                self.pay_decision,
+                "awarded",
+                {"reason": "Updated"},
+                {
+                    "review_id": self.review_done_2.id,
+                    "awarded": "awarded",
+                    "date_decision": date(2026, 1, 14),
+                    "date_effective": date(2026, 1, 14),
+                },
+            ),
+            "hr.performance.payroll.outcome": (
+                self.env["hr.performance.payroll.outcome"].browse(self.review_done.id),
+                "outcome_level_id",
+                {"awarded": "awarded"},
+                {"employee_id": self.employees[REVIEWEE].id},
+            ),
+            "hr.performance.outcome.report": (
+                self.env["hr.performance.outcome.report"].browse(self.review_done.id),
+                "outcome_level_id",
+                {"outcome_level_id": False},
+                {"outcome_level_id": False},
             ),
         }
 
