@@ -30,3 +30,12 @@ from . import mail_message
 from . import ir_actions_report
 from . import ir_attachment
 from . import ir_http
+from . import hr_performance_job_group_concern
+from . import hr_performance_appeal
+from . import hr_performance_review_appeal
+from . import hr_performance_concern
+from . import hr_performance_review_capability
+from . import hr_performance_deadline_suspension
+from . import hr_performance_warning
+from . import hr_performance_headteacher_panel
+from . import hr_performance_review_headteacher
