@@ -390,6 +390,8 @@ class HrPerformanceAppeal(models.Model):
         (self - waiting)._route()
 
     def action_decide(self):
+        # Who may decide comes before what the decision needs.
+        self._check_transition("decided")
         for appeal in self:
             if appeal.state == "referred":
                 if not ((appeal.grievance_outcome or "").strip() and appeal.date_grievance_outcome):

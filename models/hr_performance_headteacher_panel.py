@@ -20,7 +20,7 @@ class HrPerformanceHeadteacherPanel(models.Model):
 
     _name = "hr.performance.headteacher.panel"
     _description = "Headteacher Review Panel"
-    _inherit = ["mail.thread"]
+    _inherit = ["hr.performance.guarded.mixin", "mail.thread"]
     _order = "date_deadline desc, id desc"
     _check_company_auto = True
 

@@ -113,7 +113,9 @@ class HrPerformanceReview(models.Model):
             {"performance_capability": True, "performance_capability_date": date_from}
         )
         xmlids = [xmlid for xmlid, __ in NEXT_ACTIVITY.values()] + [APPOINT_REVIEWER]
-        reviews.activity_unschedule(xmlids)
+        reviews.activity_feedback(
+            xmlids, feedback=self.env._("Suspended: the capability procedure started.")
+        )
         reviews.deadline_ids._close_activities(
             self.env._("Suspended: the capability procedure started.")
         )

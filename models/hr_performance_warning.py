@@ -15,7 +15,7 @@ class HrPerformanceWarning(models.Model):
 
     _name = "hr.performance.warning"
     _description = "Capability Warning"
-    _inherit = ["mail.thread"]
+    _inherit = ["hr.performance.guarded.mixin", "mail.thread"]
     _order = "date_issued desc, id desc"
     _check_company_auto = True
 

@@ -42,6 +42,11 @@ POINTING_MODELS = {
     "hr.performance.access.log": "rule",
     "hr.performance.reviewer.change": "rule",
     "hr.performance.review.reassign": "transient",
+    "hr.performance.appeal": "guarded",
+    "hr.performance.concern": "guarded",
+    "hr.performance.warning": "guarded",
+    "hr.performance.headteacher.panel": "guarded",
+    "hr.performance.review.restart": "transient",
 }
 CONFIDENTIAL = ("hr.performance.review", "hr.performance.objective", "hr.performance.observation")
 
