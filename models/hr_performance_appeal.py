@@ -114,7 +114,6 @@ class HrPerformanceAppeal(models.Model):
     date_hearing = fields.Date(string="Hearing On", tracking=True)
     outcome = fields.Selection(OUTCOMES, tracking=True, copy=False)
     amended_entries = fields.Text(
-        string="Amended Entries",
         copy=False,
         help="The entries of the statement as amended by the hearing.",
     )
@@ -331,9 +330,10 @@ class HrPerformanceAppeal(models.Model):
         }
 
     def _check_write_rules(self, vals):
-        super()._check_write_rules(vals)
+        result = super()._check_write_rules(vals)
         if "panel_user_ids" in vals and any(a.state not in ("waiting", "formal") for a in self):
             raise UserError(self.env._("The hearing panel is set once the appeal is formal."))
+        return result
 
     def write(self, vals):
         result = super().write(vals)

@@ -62,14 +62,13 @@ class HrPerformanceConcern(models.Model):
             ("serious", "Serious concerns"),
             ("very_serious", "Particularly serious: capability may follow at once"),
         ],
-        string="Seriousness",
         required=True,
         default="moderate",
         tracking=True,
     )
     seriousness_note = fields.Text(string="Seriousness Explained")
     employee_comments = fields.Text(string="Employee's Comments")
-    support_agreed = fields.Text(string="Support Agreed", required=True)
+    support_agreed = fields.Text(required=True)
     target_ids = fields.One2many(
         "hr.performance.concern.target", "concern_id", string="Targets", copy=True
     )

@@ -9,10 +9,11 @@ class HrPerformanceDeadline(models.Model):
 
     @api.depends("review_id.performance_suspended")
     def _compute_date_next_action(self):
-        super()._compute_date_next_action()
+        result = super()._compute_date_next_action()
         for deadline in self:
             if deadline.review_id.performance_suspended:
                 deadline.date_next_action = False
+        return result
 
     @api.model
     def _specs_for_review(self, review, calendar):

@@ -239,11 +239,11 @@ class TestAppeals(HrSchoolPerformanceCase):
         with freeze_time("2027-09-03"):
             with self.assertRefused(UserError, "The appeal window for .* closed on"):
                 self._lodge()
-        self.assertFalse(Appeal.search([]))
+        self.assertFalse(Appeal.search([("review_id", "=", self.review.id)]))
         self.review.date_statement_signed = False
         with self.assertRefused(UserError, "no signed final statement"):
             self._lodge()
-        self.assertFalse(Appeal.search([]))
+        self.assertFalse(Appeal.search([("review_id", "=", self.review.id)]))
 
     def _letter(self, role, appeal):
         html, __ = self.as_role(role, self.env["ir.actions.report"])._render_qweb_html(

@@ -108,7 +108,7 @@ class TestConcerns(HrSchoolPerformanceCase):
         """Seed 002: at most 30 working days; a longer period is refused, nothing saved."""
         with self.assertRefused(ValidationError, "at most 30 working days"):
             self._concern(date_review=date(2027, 6, 30))
-        self.assertFalse(self.env["hr.performance.concern"].search([]))
+        self.assertFalse(self.review.concern_ids)
         concern = self._concern()
         with self.assertRefused(ValidationError, "at most 30 working days"):
             self.as_role(REVIEWER, concern).date_review = date(2027, 6, 30)
