@@ -42,3 +42,12 @@ from . import hr_performance_review_moderation
 from . import hr_performance_pay_decision
 from . import hr_performance_payroll_outcome
 from . import hr_performance_outcome_report
+from . import hr_performance_job_group_concern
+from . import hr_performance_appeal
+from . import hr_performance_review_appeal
+from . import hr_performance_concern
+from . import hr_performance_review_capability
+from . import hr_performance_deadline_suspension
+from . import hr_performance_warning
+from . import hr_performance_headteacher_panel
+from . import hr_performance_review_headteacher

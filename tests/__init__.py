@@ -38,3 +38,6 @@ from . import test_payroll_interface
 from . import test_outcome_report
 from . import test_moderation_demo
 from . import test_moderation_tour
+from . import test_appeals
+from . import test_concerns
+from . import test_headteacher_review

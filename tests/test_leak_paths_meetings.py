@@ -46,6 +46,11 @@ POINTING_MODELS = {
     "hr.performance.signature": "rule",
     "hr.performance.pay.decision": "guarded",
     "hr.performance.moderation.revise": "transient",
+    "hr.performance.appeal": "guarded",
+    "hr.performance.concern": "guarded",
+    "hr.performance.warning": "guarded",
+    "hr.performance.headteacher.panel": "guarded",
+    "hr.performance.review.restart": "transient",
 }
 CONFIDENTIAL = ("hr.performance.review", "hr.performance.objective", "hr.performance.observation")
 

@@ -145,7 +145,43 @@ EXPECTED = {
         C: NOBODY,
         U: NOBODY,
     },
+    # Appeals, concerns, warnings and the headteacher's panel (test_appeals, test_concerns,
+    # test_headteacher_review): the reviewee's appeal against their completed review is
+    # read by them and HR only; the concern about their current review by those who
+    # manage it.
+    "hr.performance.appeal": {R: {REVIEWEE} | HR_A, W: {REVIEWEE} | HR_A, C: {REVIEWEE} | HR_A},
+    "hr.performance.concern": {
+        R: {REVIEWEE, REVIEWER} | HEAD_OR_HR_A,
+        W: {REVIEWEE, REVIEWER} | HEAD_OR_HR_A,
+        C: {REVIEWER} | HEAD_OR_HR_A,
+        U: NOBODY,
+    },
+    "hr.performance.concern.target": {
+        R: {REVIEWEE, REVIEWER} | HEAD_OR_HR_A,
+        W: {REVIEWER} | HEAD_OR_HR_A,
+        C: {REVIEWER} | HEAD_OR_HR_A,
+        U: {REVIEWER} | HEAD_OR_HR_A,
+    },
+    "hr.performance.concern.extend": {
+        R: {HEAD_A},
+        W: {HEAD_A},
+        C: {REVIEWEE, REVIEWER} | HEAD_OR_HR_A,
+        U: NOBODY,
+    },
+    "hr.performance.review.restart": {R: {HEAD_A}, W: {HEAD_A}, C: HEAD_OR_HR_A, U: NOBODY},
+    "hr.performance.warning": {
+        R: {REVIEWEE} | HEAD_OR_HR_A,
+        W: HEAD_OR_HR_A,
+        C: HEAD_OR_HR_A,
+        U: NOBODY,
+    },
+    # The panel reviewing the headteacher of school A (HEAD_A), chaired by the governor.
+    "hr.performance.headteacher.panel": {R: {HEAD_A, GOVERNOR} | HR_A, W: HR_A, C: HR_A},
+    "hr.performance.headteacher.objection": {R: {HEAD_A} | HR_A, W: HR_A, C: {HEAD_A} | HR_A},
 }
+for _model in ("hr.performance.appeal", "hr.performance.headteacher.panel"):
+    EXPECTED[_model][U] = NOBODY
+EXPECTED["hr.performance.headteacher.objection"][U] = NOBODY
 
 
 @tagged("post_install", "-at_install")
@@ -170,6 +206,7 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
         )
         cls._build_statement_targets()
         cls._build_pay_targets()
+        cls._build_concern_records()
 
     @classmethod
     def _build_statement_targets(cls):
@@ -240,6 +277,47 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
                 "date_decision": date(2025, 10, 20),
                 "date_effective": date(2025, 11, 1),
             },
+        )
+
+    @classmethod
+    def _build_concern_records(cls):
+        """An appeal against the completed review, a concern (with a target) about the
+        current one, a warning, the two wizards, and the headteacher's review panel."""
+        env = cls.env
+        cls.review_done.date_statement_signed = date(2026, 1, 12)
+        cls.appeal = env["hr.performance.appeal"].create(
+            {"review_id": cls.review_done.id, "entries_appealed": "Objective 1", "grounds": "x"}
+        )
+        cls.concern = env["hr.performance.concern"].create(
+            {
+                "review_id": cls.review.id,
+                "date_meeting": date(2026, 1, 12),
+                "concern_nature": "Late",
+                "support_agreed": "Mentoring",
+                "consequences": "Capability",
+                "date_review": date(2026, 1, 30),
+                "target_ids": [(0, 0, {"name": "On time"})],
+            }
+        )
+        cls.extend_wizard = cls._create_as(
+            cls.users[HEAD_A],
+            "hr.performance.concern.extend",
+            {"concern_id": cls.concern.id, "date_review": date(2026, 2, 6), "reason": "x"},
+        )
+        cls.restart_wizard = cls._create_as(
+            cls.users[HEAD_A], "hr.performance.review.restart", {"review_id": cls.review.id}
+        )
+        cls.warning = env["hr.performance.warning"].create(
+            {"review_id": cls.review.id, "level": "first", "date_issued": date(2026, 1, 12)}
+        )
+        head_review = env["hr.performance.review"].create(
+            {"cycle_id": cls.cycle_a.id, "employee_id": cls.employees[HEAD_A].id}
+        )
+        cls.panel = env["hr.performance.headteacher.panel"].create(
+            {"review_id": head_review.id, "chair_user_id": cls.users[GOVERNOR].id}
+        )
+        cls.objection = env["hr.performance.headteacher.objection"].create(
+            {"panel_id": cls.panel.id, "user_id": cls.users[COLLEAGUE].id, "reason": "x"}
         )
 
     def _unlink_target(self, model, record):
@@ -506,6 +584,61 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
                 "outcome_level_id",
                 {"outcome_level_id": False},
                 {"outcome_level_id": False},
+            ),
+            "hr.performance.appeal": (
+                self.appeal,
+                "grounds",
+                {"representative": "Updated"},
+                {"review_id": self.review_done.id, "entries_appealed": "New", "grounds": "New"},
+            ),
+            "hr.performance.concern": (
+                self.concern,
+                "concern_nature",
+                {"employee_comments": "Updated"},
+                {
+                    "review_id": self.review.id,
+                    "date_meeting": date(2026, 1, 13),
+                    "concern_nature": "New",
+                    "support_agreed": "New",
+                    "consequences": "New",
+                    "date_review": date(2026, 1, 30),
+                },
+            ),
+            "hr.performance.concern.target": (
+                self.concern.target_ids,
+                "name",
+                {"measure": "Updated"},
+                {"concern_id": self.concern.id, "name": "New"},
+            ),
+            "hr.performance.concern.extend": (
+                self.extend_wizard,
+                "reason",
+                {"reason": "Updated"},
+                {"concern_id": self.concern.id, "date_review": date(2026, 2, 6), "reason": "New"},
+            ),
+            "hr.performance.review.restart": (
+                self.restart_wizard,
+                "note",
+                {"note": "Updated"},
+                {"review_id": self.review.id},
+            ),
+            "hr.performance.warning": (
+                self.warning,
+                "note",
+                {"note": "Updated"},
+                {"review_id": self.review.id, "level": "first"},
+            ),
+            "hr.performance.headteacher.panel": (
+                self.panel,
+                "adviser_name",
+                {"adviser_name": "Updated"},
+                {"review_id": self.review_empty.id, "adviser_name": "New"},
+            ),
+            "hr.performance.headteacher.objection": (
+                self.objection,
+                "reason",
+                {"standing": False},
+                {"panel_id": self.panel.id, "user_id": self.users[PAYROLL].id, "reason": "New"},
             ),
         }
 

@@ -1,0 +1,185 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Command
+from odoo.tests import HttpCase, JsonRpcException, tagged
+from odoo.tools import mute_logger
+
+from .common import (
+    COLLEAGUE,
+    GOVERNOR,
+    HEAD_A,
+    HEAD_B,
+    HR_TRUST,
+    REVIEWER,
+    HrSchoolPerformanceCase,
+)
+
+GOVERNOR_GROUP = "hr_school_performance.hr_school_performance_group_governor"
+HEADTEACHER_GROUP = "hr_school_performance.hr_school_performance_group_headteacher"
+
+
+class HeadteacherReviewCase(HrSchoolPerformanceCase):
+    """Helen, the headteacher of school A, reviewed by a panel of governors."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        job = cls.env["hr.job"].create({"name": "Headteacher", "company_id": cls.school.id})
+        group = cls.env["hr.performance.job.group"].create(
+            {"name": "Headteachers", "company_id": cls.school.id, "job_ids": [Command.link(job.id)]}
+        )
+        cls.head.job_id = job
+        cycle = cls._create_cycle(group=group, start=date(2026, 9, 1), end=date(2027, 8, 31))
+        with freeze_time("2026-09-01 08:00"):
+            cls._launch(cycle)
+        cls.head_review = cycle.review_ids
+        cls.head_review.objective_ids = [Command.create({"name": "Raise attendance to 96%"})]
+        cls.second_governor = cls._make_user("hsp.governor2", GOVERNOR_GROUP)
+        cls.third_governor = cls._make_user("hsp.governor3", GOVERNOR_GROUP)
+        # Another headteacher allowed in school A (an executive head of the trust).
+        cls.other_head = cls._make_user("hsp.other.head", HEADTEACHER_GROUP)
+
+    @classmethod
+    def _panel(cls, **vals):
+        values = {
+            "review_id": cls.head_review.id,
+            "chair_user_id": cls.users[GOVERNOR].id,
+            "governor_user_ids": [Command.set(cls.second_governor.ids)],
+            "adviser_name": "Dr Jane Okoro, external adviser",
+            "date_deadline": date(2026, 12, 31),
+        }
+        values.update(vals)
+        return cls._create_as(cls.hr_officer, "hr.performance.headteacher.panel", values)
+
+
+@tagged("post_install", "-at_install")
+class TestHeadteacherReview(HeadteacherReviewCase):
+    freeze_today = "2026-11-18"
+
+    def test_panel_and_objection(self):
+        panel = self._panel(governor_user_ids=[])
+        self.assertTrue(self.head_review.is_headteacher_review)
+        # The headteacher objects, in writing, to a named governor.
+        objection = self._create_as(
+            self.headteacher_user,
+            "hr.performance.headteacher.objection",
+            {
+                "panel_id": panel.id,
+                "user_id": self.third_governor.id,
+                "reason": "He is a parent of a pupil in my class.",
+            },
+        )
+        self.assertEqual(objection.date_objection, date(2026, 11, 18))
+        # Bad input: the governor objected to sitting on the panel.
+        with self.assertRefused(ValidationError, "objected to hsp.governor3"):
+            self.as_role(HR_TRUST, panel).governor_user_ids = [Command.set(self.third_governor.ids)]
+        self.assertStored(panel, "governor_user_ids", self.env["res.users"])
+        with self.assertRefused(UserError, "two or three governors"):
+            self.as_role(HR_TRUST, panel).action_appoint()
+        with self.assertRefused(ValidationError, "is not a governor"):
+            self.as_role(HR_TRUST, panel).governor_user_ids = [
+                Command.set(self.users[COLLEAGUE].ids)
+            ]
+        as_hr = self.as_role(HR_TRUST, panel)
+        as_hr.governor_user_ids = [Command.set(self.second_governor.ids)]
+        as_hr.adviser_name = " "
+        with self.assertRefused(UserError, "external adviser"):
+            as_hr.action_appoint()
+        as_hr.adviser_name = "Dr Jane Okoro, external adviser"
+        as_hr.action_appoint()
+        self.assertEqual(panel.state, "appointed")
+        self.assertEqual(panel.access_grant_id.user_id, self.users[GOVERNOR])
+        self.assertEqual(panel.access_grant_id.purpose, "headteacher_review")
+        # Only HR appoints; only the headteacher objects.
+        with self.assertRaises(AccessError):
+            self.as_role(HEAD_A, panel).chair_user_id = self.second_governor
+        with self.assertRaises(AccessError):
+            self._create_as(
+                self.users[GOVERNOR],
+                "hr.performance.headteacher.objection",
+                {"panel_id": panel.id, "user_id": self.second_governor.id, "reason": "x"},
+            )
+
+    def test_confidentiality(self):
+        panel = self._panel()
+        self.as_role(HR_TRUST, panel).action_appoint()
+        review = self.head_review
+        objective = review.objective_ids
+        readers = {
+            "chair": self.users[GOVERNOR],
+            "hr": self.hr_officer,
+            "headteacher": self.headteacher_user,
+        }
+        for name, user in readers.items():
+            with self.subTest(reader=name):
+                self.env.invalidate_all()
+                as_user = review.with_user(user).with_context(
+                    allowed_company_ids=user.company_ids.ids
+                )
+                self.assertEqual(as_user.search([("id", "=", review.id)]), review)
+                self.assertTrue(as_user.read(["objective_ids"]))
+        outsiders = {
+            "other headteacher": self.other_head,
+            "other governor on the panel": self.second_governor,
+            "colleague": self.users[COLLEAGUE],
+            "reviewer of others": self.users[REVIEWER],
+            "headteacher of school B": self.users[HEAD_B],
+        }
+        for name, user in outsiders.items():
+            with self.subTest(outsider=name):
+                self.env.invalidate_all()
+                as_user = review.with_user(user).with_context(
+                    allowed_company_ids=user.company_ids.ids
+                )
+                self.assertFalse(as_user.search([("id", "=", review.id)]))
+                with self.assertRaises(AccessError):
+                    as_user.read(["final_assessment"])
+                with self.assertRaises(AccessError):
+                    objective.with_user(user).read(["name"])
+                self.assertFalse(
+                    self.env["hr.performance.deadline"]
+                    .with_user(user)
+                    .search([("review_id", "=", review.id)])
+                )
+                with self.assertRaises(AccessError):
+                    panel.with_user(user).read(["adviser_name"])
+        # The other headteacher still reads the school's other reviews.
+        tom = self._launched_review(self.ta_1)
+        self.assertTrue(tom.with_user(self.other_head)._filtered_access("read"))
+        # A closed panel ends the chair's access.
+        self.as_role(HR_TRUST, panel).action_close()
+        self.env.invalidate_all()
+        self.assertFalse(review.with_user(self.users[GOVERNOR])._filtered_access("read"))
+
+
+@tagged("post_install", "-at_install")
+class TestHeadteacherReviewRpc(HeadteacherReviewCase, HttpCase):
+    """The same confidentiality through the web client's JSON-RPC."""
+
+    def _read(self, login):
+        self.authenticate(login, login)
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw/hr.performance.review/web_read",
+            {
+                "model": "hr.performance.review",
+                "method": "web_read",
+                "args": [[self.head_review.id]],
+                "kwargs": {"specification": {"final_assessment": {}, "employee_id": {}}},
+            },
+        )
+
+    def test_rpc(self):
+        panel = self._panel()
+        panel.with_user(self.hr_officer).action_appoint()
+        for user in (self.other_head, self.second_governor, self.users[COLLEAGUE]):
+            with self.subTest(user=user.login):
+                with mute_logger("odoo.http"), self.assertRaises(JsonRpcException) as caught:
+                    self._read(user.login)
+                self.assertEqual(caught.exception.args[0], "odoo.exceptions.AccessError")
+        values = self._read(self.users[GOVERNOR].login)
+        self.assertEqual(values[0]["id"], self.head_review.id)
+        values = self._read(self.users[HR_TRUST].login)
+        self.assertEqual(values[0]["id"], self.head_review.id)
