@@ -30,3 +30,8 @@ from . import mail_message
 from . import ir_actions_report
 from . import ir_attachment
 from . import ir_http
+from . import hr_performance_behaviour
+from . import hr_performance_review_behaviour
+from . import hr_performance_review_job_chat
+from . import hr_performance_objective_job_chat
+from . import hr_performance_training_need_development_plan
