@@ -35,3 +35,7 @@ from . import hr_performance_review_behaviour
 from . import hr_performance_review_job_chat
 from . import hr_performance_objective_job_chat
 from . import hr_performance_training_need_development_plan
+from . import hr_performance_portal_invitation
+from . import hr_employee_portal
+from . import res_company_portal
+from . import hr_performance_observation_acknowledgement

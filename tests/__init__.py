@@ -31,3 +31,5 @@ from . import test_leak_paths_meetings
 from . import test_http_access_meetings
 from . import test_query_budgets
 from . import test_job_chat
+from . import test_portal
+from . import test_portal_tour
