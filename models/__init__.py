@@ -39,3 +39,5 @@ from . import hr_performance_portal_invitation
 from . import hr_employee_portal
 from . import res_company_portal
 from . import hr_performance_observation_acknowledgement
+from . import hr_performance_policy_preset
+from . import hr_performance_policy_preset_application

@@ -33,3 +33,4 @@ from . import test_query_budgets
 from . import test_job_chat
 from . import test_portal
 from . import test_portal_tour
+from . import test_policy_presets
