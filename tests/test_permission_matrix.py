@@ -114,8 +114,9 @@ EXPECTED = {
         U: HEAD_OR_HR_A,
     },
     "hr.performance.training.audit": {R: {HEAD_A}, W: {HEAD_A}, C: IN_SCHOOL_A, U: NOBODY},
-    # The job chat's behavioural attributes: configuration, read by everyone (also portal).
-    "hr.performance.behaviour": {R: EVERYONE | {PORTAL}, W: HR_A, C: HR_A, U: HR_A},
+    # The job chat's behavioural attributes: trust-wide configuration, as the scales; read by
+    # everyone (also portal).
+    "hr.performance.behaviour": {R: EVERYONE | {PORTAL}, W: MANAGER, C: MANAGER, U: MANAGER},
     # An attribute assessed in the reviewee's review: the reviewer writes its level (the
     # rights engine gives the reviewee nothing to write on it); the lines come from the job
     # group, so only the headteacher or HR add or remove one.
@@ -171,9 +172,14 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
         # reviewee's review and Carl's invitation for the new models' rows.
         cls.cleaner.with_user(cls.hr_officer).action_performance_portal_invite()
         cls.users[PORTAL] = cls.cleaner.user_id
-        cls.behaviour = cls.env.ref("hr_school_performance.hr_performance_behaviour_team")
+        cls.behaviour = cls.env["hr.performance.behaviour"].create({"name": "Spare attribute"})
         cls.review_behaviour = cls.env["hr.performance.review.behaviour"].create(
-            {"review_id": cls.review.id, "behaviour_id": cls.behaviour.id}
+            {
+                "review_id": cls.review.id,
+                "behaviour_id": cls.env.ref(
+                    "hr_school_performance.hr_performance_behaviour_team"
+                ).id,
+            }
         )
         cls.invitation = cls.cleaner.performance_invitation_ids
         # A preset, what it changed on the spare trust-wide group, and an apply wizard.
