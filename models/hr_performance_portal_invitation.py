@@ -56,7 +56,7 @@ class HrPerformancePortalInvitation(models.Model):
         for invitation in self:
             if invitation.date_used:
                 invitation.state = "used"
-            elif invitation.date_expiry < now:
+            elif invitation.date_expiry <= now:
                 invitation.state = "expired"
             else:
                 invitation.state = "open"

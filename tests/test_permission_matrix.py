@@ -1,6 +1,7 @@
 from datetime import date
 
 from odoo.exceptions import AccessError
+from odoo.fields import Command
 from odoo.tests import tagged
 
 from .common import (
@@ -195,6 +196,23 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
                 "field_name": "max_objectives",
                 "old_value": "3",
                 "new_value": "4",
+            }
+        )
+        # A preset nothing was applied from, to delete.
+        cls.spare_preset = cls.env["hr.performance.policy.preset"].create(
+            {
+                "name": "Spare preset",
+                "source": "A policy",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "target_model": "hr.performance.job.group",
+                            "field_name": "max_objectives",
+                            "value": "3",
+                            "section": "1.1",
+                        }
+                    )
+                ],
             }
         )
         cls.preset_wizard = cls._create_as(
@@ -403,13 +421,13 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
                 },
             ),
             "hr.performance.policy.preset": (
-                self.preset,
+                self.spare_preset,
                 "name",
                 {"description": "Updated"},
                 {"name": "New", "source": "A policy"},
             ),
             "hr.performance.policy.preset.line": (
-                self.preset.line_ids[:1],
+                self.spare_preset.line_ids,
                 "value",
                 {"section": "Updated"},
                 {
