@@ -51,3 +51,14 @@ from . import hr_performance_deadline_suspension
 from . import hr_performance_warning
 from . import hr_performance_headteacher_panel
 from . import hr_performance_review_headteacher
+from . import hr_performance_behaviour
+from . import hr_performance_review_behaviour
+from . import hr_performance_review_job_chat
+from . import hr_performance_objective_job_chat
+from . import hr_performance_training_need_development_plan
+from . import hr_performance_portal_invitation
+from . import hr_employee_portal
+from . import res_company_portal
+from . import hr_performance_observation_acknowledgement
+from . import hr_performance_policy_preset
+from . import hr_performance_policy_preset_application

@@ -41,3 +41,7 @@ from . import test_moderation_tour
 from . import test_appeals
 from . import test_concerns
 from . import test_headteacher_review
+from . import test_job_chat
+from . import test_portal
+from . import test_portal_tour
+from . import test_policy_presets

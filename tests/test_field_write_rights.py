@@ -49,6 +49,10 @@ REVIEWEE_WRITABLE = {
     "disagreement_note": OPEN_STATES,
     "date_self_evaluation": ("planning",),
     # date_comments is stamped by the statement (the reviewee returns their comments).
+    # The job chat (hr_performance_review_job_chat.py)
+    "chat_service_needs": ("planning",),
+    "chat_team_ideas": ("planning",),
+    "development_plan_comment": OPEN_STATES,
 }
 # The reviewee's own words: the reviewer records them only for a reviewee without a login.
 REVIEWEE_VOICE = {
@@ -60,9 +64,12 @@ REVIEWEE_VOICE = {
     "self_new_skills",
     "self_other_matters",
     "midyear_contributions",
+    "development_plan_comment",
 }
 # Who is reviewed, by whom, in which cycle and over which period: the headteacher and HR.
 MANAGEMENT_FIELDS = {"cycle_id", "employee_id", "reviewer_id", "date_start", "date_end"}
+# ... and who supervises (objectives in the job chat): the post, or the headteacher or HR.
+MANAGEMENT_FIELDS |= {"is_supervisor"}
 # Written by the workflow: the state through its transitions, the completion date by the
 # completion itself.
 WORKFLOW_FIELDS = {"state", "date_completed"}

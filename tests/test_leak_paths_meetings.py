@@ -37,6 +37,7 @@ POINTING_MODELS = {
     "hr.performance.training.need": "guarded",
     "hr.performance.objective": "guarded",
     "hr.performance.observation": "guarded",
+    "hr.performance.review.behaviour": "guarded",
     "hr.performance.deadline": "rule",
     "hr.performance.access.grant": "rule",
     "hr.performance.access.log": "rule",

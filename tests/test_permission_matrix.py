@@ -26,6 +26,9 @@ from .common import (
 )
 
 R, W, C, U = "read", "write", "create", "unlink"
+# A member of staff without a back-office login (portal user), who is not the reviewee: the
+# matrix's records are none of theirs (their own are tested in test_portal.py).
+PORTAL = "portal"
 
 EVERYONE = set(ROLES)
 SCHOOL_B_ONLY = {HEAD_B, HR_B}
@@ -178,10 +181,45 @@ EXPECTED = {
     # The panel reviewing the headteacher of school A (HEAD_A), chaired by the governor.
     "hr.performance.headteacher.panel": {R: {HEAD_A, GOVERNOR} | HR_A, W: HR_A, C: HR_A},
     "hr.performance.headteacher.objection": {R: {HEAD_A} | HR_A, W: HR_A, C: {HEAD_A} | HR_A},
+    # The job chat's behavioural attributes: trust-wide configuration, as the scales; read by
+    # everyone (also portal).
+    "hr.performance.behaviour": {R: EVERYONE | {PORTAL}, W: MANAGER, C: MANAGER, U: MANAGER},
+    # An attribute assessed in the reviewee's review: the reviewer writes its level (the
+    # rights engine gives the reviewee nothing to write on it); the lines come from the job
+    # group, so only the headteacher or HR add or remove one.
+    "hr.performance.review.behaviour": {
+        R: REVIEW_READERS,
+        W: {REVIEWER} | HEAD_OR_HR_A,
+        C: HEAD_OR_HR_A,
+        U: HEAD_OR_HR_A,
+    },
+    # Portal invitations: HR reads them; they are made by the invite action only.
+    "hr.performance.portal.invitation": {R: HR_A, W: NOBODY, C: NOBODY, U: NOBODY},
+    # Policy presets: every HR officer reads and applies them; the HR manager edits them.
+    "hr.performance.policy.preset": {R: HR_A | {HR_B}, W: MANAGER, C: MANAGER, U: MANAGER},
+    "hr.performance.policy.preset.line": {
+        R: HR_A | {HR_B},
+        W: MANAGER,
+        C: MANAGER,
+        U: MANAGER,
+    },
+    # What a preset changed on the trust's job group: HR of the trust; kept (no delete).
+    "hr.performance.policy.preset.application": {R: HR_A, W: HR_A, C: HR_A, U: NOBODY},
+    "hr.performance.policy.preset.change": {R: HR_A, W: NOBODY, C: HR_A, U: NOBODY},
+    # The apply wizard: its creator (the trust's HR officer) only; any HR officer opens one.
+    "hr.performance.policy.preset.apply": {
+        R: {HR_TRUST},
+        W: {HR_TRUST},
+        C: HR_A | {HR_B},
+        U: NOBODY,
+    },
 }
 for _model in ("hr.performance.appeal", "hr.performance.headteacher.panel"):
     EXPECTED[_model][U] = NOBODY
 EXPECTED["hr.performance.headteacher.objection"][U] = NOBODY
+# The configuration a portal user reads (scales show their assessment levels).
+EXPECTED["hr.performance.scale"][R] = EXPECTED["hr.performance.scale"][R] | {PORTAL}
+EXPECTED["hr.performance.scale.level"][R] = EXPECTED["hr.performance.scale.level"][R] | {PORTAL}
 
 
 @tagged("post_install", "-at_install")
@@ -318,6 +356,57 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
         )
         cls.objection = env["hr.performance.headteacher.objection"].create(
             {"panel_id": cls.panel.id, "user_id": cls.users[COLLEAGUE].id, "reason": "x"}
+        )
+        # The portal role: Carl the cleaner, invited by HR; a behaviour line on the
+        # reviewee's review and Carl's invitation for the new models' rows.
+        cls.cleaner.with_user(cls.hr_officer).action_performance_portal_invite()
+        cls.users[PORTAL] = cls.cleaner.user_id
+        cls.behaviour = cls.env["hr.performance.behaviour"].create({"name": "Spare attribute"})
+        cls.review_behaviour = cls.env["hr.performance.review.behaviour"].create(
+            {
+                "review_id": cls.review.id,
+                "behaviour_id": cls.env.ref(
+                    "hr_school_performance.hr_performance_behaviour_team"
+                ).id,
+            }
+        )
+        cls.invitation = cls.cleaner.performance_invitation_ids
+        # A preset, what it changed on the spare trust-wide group, and an apply wizard.
+        cls.preset = cls.env.ref("hr_school_performance.hr_performance_policy_preset_county_all")
+        cls.preset_application = cls.env[
+            "hr.performance.policy.preset.application"
+        ]._record_changes(cls.preset, None, cls.spare_job_group, [], False)
+        cls.preset_change = cls.env["hr.performance.policy.preset.change"].create(
+            {
+                "application_id": cls.preset_application.id,
+                "res_model": "hr.performance.job.group",
+                "res_id": cls.spare_job_group.id,
+                "field_name": "max_objectives",
+                "old_value": "3",
+                "new_value": "4",
+            }
+        )
+        # A preset nothing was applied from, to delete.
+        cls.spare_preset = cls.env["hr.performance.policy.preset"].create(
+            {
+                "name": "Spare preset",
+                "source": "A policy",
+                "line_ids": [
+                    Command.create(
+                        {
+                            "target_model": "hr.performance.job.group",
+                            "field_name": "max_objectives",
+                            "value": "3",
+                            "section": "1.1",
+                        }
+                    )
+                ],
+            }
+        )
+        cls.preset_wizard = cls._create_as(
+            cls.hr_officer,
+            "hr.performance.policy.preset.apply",
+            {"preset_id": cls.preset.id, "job_group_id": cls.spare_job_group.id},
         )
 
     def _unlink_target(self, model, record):
@@ -640,6 +729,75 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
                 {"standing": False},
                 {"panel_id": self.panel.id, "user_id": self.users[PAYROLL].id, "reason": "New"},
             ),
+            "hr.performance.behaviour": (
+                self.behaviour,
+                "name",
+                {"description": "Updated"},
+                {"name": "New"},
+            ),
+            "hr.performance.review.behaviour": (
+                self.review_behaviour,
+                "notes",
+                {"level": "meets"},
+                {
+                    "review_id": self.review.id,
+                    "behaviour_id": self.env.ref(
+                        "hr_school_performance.hr_performance_behaviour_service"
+                    ).id,
+                },
+            ),
+            "hr.performance.policy.preset": (
+                self.spare_preset,
+                "name",
+                {"description": "Updated"},
+                {"name": "New", "source": "A policy"},
+            ),
+            "hr.performance.policy.preset.line": (
+                self.spare_preset.line_ids,
+                "value",
+                {"section": "Updated"},
+                {
+                    "preset_id": self.preset.id,
+                    "target_model": "hr.performance.job.group",
+                    "field_name": "max_objectives",
+                    "value": "3",
+                    "section": "New",
+                },
+            ),
+            "hr.performance.policy.preset.application": (
+                self.preset_application,
+                "state",
+                {"kept_cycle_note": "Updated"},
+                {"preset_id": self.preset.id, "company_id": a.id},
+            ),
+            "hr.performance.policy.preset.change": (
+                self.preset_change,
+                "new_value",
+                {"section": "Updated"},
+                {
+                    "application_id": self.preset_application.id,
+                    "res_model": "hr.performance.job.group",
+                    "res_id": self.spare_job_group.id,
+                    "field_name": "sequence",
+                },
+            ),
+            "hr.performance.policy.preset.apply": (
+                self.preset_wizard,
+                "change_count",
+                {"confirm_running": True},
+                {"preset_id": self.preset.id, "job_group_id": self.spare_job_group.id},
+            ),
+            "hr.performance.portal.invitation": (
+                self.invitation,
+                "channel",
+                {"channel": "email"},
+                {
+                    "employee_id": self.cleaner.id,
+                    "user_id": self.users[PORTAL].id,
+                    "company_id": a.id,
+                    "date_expiry": "2026-02-01 00:00:00",
+                },
+            ),
         }
 
     def _check_read(self, record, field):
@@ -664,7 +822,7 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
                 U: lambda rec, m=model: self._unlink_target(m, rec).with_env(rec.env).unlink(),
             }
             for operation, allowed in EXPECTED[model].items():
-                for role in ROLES:
+                for role in (*ROLES, PORTAL):
                     with self.subTest(model=model, operation=operation, role=role):
                         as_role = self.as_role(role, record)
                         result = self.outcome(lambda op=operations[operation], r=as_role: op(r))
