@@ -30,3 +30,9 @@ from . import mail_message
 from . import ir_actions_report
 from . import ir_attachment
 from . import ir_http
+from . import res_company_retention
+from . import hr_performance_retention_mixin
+from . import hr_performance_legal_hold
+from . import hr_performance_disposal_log
+from . import hr_performance_review_retention
+from . import hr_performance_retention_records
