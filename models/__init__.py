@@ -36,3 +36,5 @@ from . import hr_performance_legal_hold
 from . import hr_performance_disposal_log
 from . import hr_performance_review_retention
 from . import hr_performance_retention_records
+from . import hr_performance_governor_report
+from . import hr_performance_governor_report_line
