@@ -74,6 +74,7 @@
         "demo/hr_performance_observation_demo.xml",
         "demo/hr_performance_training_need_demo.xml",
         "demo/hr_performance_access_demo.xml",
+        "demo/hr_performance_history_demo.xml",
     ],
     "assets": {
         "web.report_assets_common": [

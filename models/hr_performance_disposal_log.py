@@ -44,7 +44,9 @@ class HrPerformanceDisposalLog(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        raise UserError(self.env._("The disposal log cannot be changed."))
+        if self:
+            raise UserError(self.env._("The disposal log cannot be changed."))
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):

@@ -55,7 +55,7 @@ class HrPerformanceGovernorReport(models.Model):
         default=lambda self: self.env.company,
     )
     year_start = fields.Integer(
-        string="Academic Year",
+        string="Starting Year",
         required=True,
         default=lambda self: self._default_year_start(),
         help="The year the academic year starts in: 2025 for 2025–26.",
@@ -69,7 +69,7 @@ class HrPerformanceGovernorReport(models.Model):
         help="The school's threshold when the figures were computed.",
     )
     date_computed = fields.Datetime(string="Computed On", readonly=True)
-    computed_by_id = fields.Many2one("res.users", string="Computed By", readonly=True)
+    computed_by_id = fields.Many2one("res.users", readonly=True)
     line_ids = fields.One2many(
         "hr.performance.governor.report.line", "report_id", string="Figures", readonly=True
     )
@@ -249,7 +249,6 @@ class HrPerformanceGovernorReport(models.Model):
         )
 
     def _governor_tables(self, env, reviews):
-        _ = self.env._
         groups = reviews.job_group_id
         exclusions = env["hr.performance.cycle.exclusion"].search(
             [
@@ -279,20 +278,20 @@ class HrPerformanceGovernorReport(models.Model):
             else:
                 add((group, "open"))
         review_cols = [
-            ("not_launched", _("Not launched (not eligible)")),
-            ("on_time", _("Completed on time")),
-            ("late", _("Completed late")),
-            ("open", _("Not completed")),
-            ("cancelled", _("Cancelled")),
+            ("not_launched", self.env._("Not launched (not eligible)")),
+            ("on_time", self.env._("Completed on time")),
+            ("late", self.env._("Completed late")),
+            ("open", self.env._("Not completed")),
+            ("cancelled", self.env._("Cancelled")),
         ]
         tables = [
             self._spec(
                 "reviews",
-                _("Reviews due"),
+                self.env._("Reviews due"),
                 group_rows,
                 review_cols,
                 counts,
-                note=_(
+                note=self.env._(
                     "Reviews whose review period ended in the academic year. On time: "
                     "completed by the end of the review period. The total is the number of "
                     "reviews due."
@@ -313,18 +312,20 @@ class HrPerformanceGovernorReport(models.Model):
         tables.append(
             self._spec(
                 "deadlines",
-                _("Deadline compliance"),
+                self.env._("Deadline compliance"),
                 [(label, label) for label in sorted(rules)],
                 [
-                    ("met", _("Met")),
-                    ("late", _("Met late")),
-                    ("missed", _("Missed")),
-                    ("waived", _("Waived")),
-                    ("closed", _("Closed with the review")),
-                    ("pending", _("Not yet due")),
+                    ("met", self.env._("Met")),
+                    ("late", self.env._("Met late")),
+                    ("missed", self.env._("Missed")),
+                    ("waived", self.env._("Waived")),
+                    ("closed", self.env._("Closed with the review")),
+                    ("pending", self.env._("Not yet due")),
                 ],
                 deadline_counts,
-                note=_("One line per policy deadline; each figure is a number of reviews."),
+                note=self.env._(
+                    "One line per policy deadline; each figure is a number of reviews."
+                ),
             )
         )
         # Outcome distribution by job group.
@@ -340,11 +341,11 @@ class HrPerformanceGovernorReport(models.Model):
         tables.append(
             self._spec(
                 "outcomes",
-                _("Overall assessment by job group"),
+                self.env._("Overall assessment by job group"),
                 outcome_rows,
                 [(level.id, level.name) for level in levels],
                 outcome_counts,
-                note=_("Completed reviews."),
+                note=self.env._("Completed reviews."),
                 # Completed reviews of a group = on time + late in the first table.
                 links=[
                     (
@@ -358,18 +359,21 @@ class HrPerformanceGovernorReport(models.Model):
         tables.extend(self._training_tables(env))
         tables.append(
             self._hsp_report_moderation(reviews)
-            or self._not_recorded("moderation", _("Moderation"), _("moderation records"))
+            or self._not_recorded(
+                "moderation", self.env._("Moderation"), self.env._("moderation records")
+            )
         )
         tables.append(
             self._hsp_report_appeals(reviews)
             or self._not_recorded(
-                "appeals", _("Appeals and representations"), _("appeals and representations")
+                "appeals",
+                self.env._("Appeals and representations"),
+                self.env._("appeals and representations"),
             )
         )
         return tables
 
     def _training_tables(self, env):
-        _ = self.env._
         needs = env["hr.performance.training.need"].search(
             [
                 ("company_id", "in", self._scope().ids),
@@ -393,25 +397,27 @@ class HrPerformanceGovernorReport(models.Model):
         return [
             self._spec(
                 "training",
-                _("Training and development needs"),
+                self.env._("Training and development needs"),
                 rows,
-                [(key, label if key != "done" else _("Met (done)")) for key, label in states],
+                [
+                    (key, label if key != "done" else self.env._("Met (done)"))
+                    for key, label in states
+                ],
                 counts,
-                note=_("Needs identified in the academic year, by type and status."),
+                note=self.env._("Needs identified in the academic year, by type and status."),
             ),
             self._spec(
                 "support",
-                _("Agreed support that could not be provided"),
+                self.env._("Agreed support that could not be provided"),
                 [(key, types[key]) for key, __ in rows if (key, "not_provided") in support],
-                [("not_provided", _("Needs"))],
+                [("not_provided", self.env._("Needs"))],
                 support,
                 row_totals=False,
-                note=_("Training needs where the agreed support could not be provided."),
+                note=self.env._("Training needs where the agreed support could not be provided."),
             ),
         ]
 
     def _equality_tables(self, env, reviews):
-        _ = self.env._
         completed = reviews.filtered(lambda r: r.state == "completed" and r.outcome_level_id)
         levels = completed.outcome_level_id.sorted(
             lambda level: (level.scale_id.id, level.sequence)
@@ -431,28 +437,28 @@ class HrPerformanceGovernorReport(models.Model):
             band = self._age_band(employee.birthday if employee else False)
             key = (band, review.outcome_level_id.id)
             age_counts[key] = age_counts.get(key, 0) + 1
-        gender_rows = [*sexes.items()] + [("unknown", _("Not recorded"))]
+        gender_rows = [*sexes.items()] + [("unknown", self.env._("Not recorded"))]
         age_rows = [(key, label) for key, label, __, __ in AGE_BANDS] + [
-            ("unknown", _("Not recorded"))
+            ("unknown", self.env._("Not recorded"))
         ]
         used_gender = {row for row, __ in gender_counts}
         used_age = {row for row, __ in age_counts}
         tables = [
             self._spec(
                 "gender",
-                _("Overall assessment by gender"),
+                self.env._("Overall assessment by gender"),
                 [row for row in gender_rows if row[0] in used_gender],
                 cols,
                 gender_counts,
-                note=_("Completed reviews, by the gender recorded on the employee."),
+                note=self.env._("Completed reviews, by the gender recorded on the employee."),
             ),
             self._spec(
                 "age",
-                _("Overall assessment by age band"),
+                self.env._("Overall assessment by age band"),
                 [row for row in age_rows if row[0] in used_age],
                 cols,
                 age_counts,
-                note=_("Completed reviews, by age at the end of the academic year."),
+                note=self.env._("Completed reviews, by age at the end of the academic year."),
                 # The same reviews as the gender table: its column totals are linked.
                 links=[
                     (
@@ -465,7 +471,7 @@ class HrPerformanceGovernorReport(models.Model):
         ]
         tables.append(
             self._hsp_report_pay_decisions(reviews)
-            or self._not_recorded("pay", _("Pay decisions"), _("pay decisions"))
+            or self._not_recorded("pay", self.env._("Pay decisions"), self.env._("pay decisions"))
         )
         tables.append(self._consistency_table(completed))
         return tables
@@ -484,7 +490,6 @@ class HrPerformanceGovernorReport(models.Model):
         """Job positions whose share of reviews earning pay progression differs between
         schools, or between reviewers, by more than the configured spread. Only groups of at
         least the threshold count; nobody is named."""
-        _ = self.env._
         threshold = self.company_id.performance_report_threshold
         spread = self.company_id.performance_equality_spread
         # sudo: the job position and reviewer group the reviews; nothing is shown per person.
@@ -493,8 +498,8 @@ class HrPerformanceGovernorReport(models.Model):
         for job in records.employee_id.job_id.sorted("name"):
             of_job = records.filtered(lambda r, j=job: r.employee_id.job_id == j)
             for axis, label in (
-                ("company_id", _("schools")),
-                ("reviewer_id", _("reviewers")),
+                ("company_id", self.env._("schools")),
+                ("reviewer_id", self.env._("reviewers")),
             ):
                 rates = []
                 for value in of_job[axis]:
@@ -504,7 +509,7 @@ class HrPerformanceGovernorReport(models.Model):
                         rates.append(100.0 * eligible / len(group))
                 if len(rates) >= 2 and max(rates) - min(rates) > spread:
                     flags.append(
-                        _(
+                        self.env._(
                             "%(job)s: between %(axis)s, the share of reviews earning pay "
                             "progression ranges from %(low)s%% to %(high)s%% (%(groups)s groups "
                             "of at least %(size)s reviews; allowed spread %(spread)s points).",
@@ -519,11 +524,13 @@ class HrPerformanceGovernorReport(models.Model):
                     )
         table = self._spec(
             "consistency",
-            _("Consistency between schools and reviewers"),
+            self.env._("Consistency between schools and reviewers"),
             [],
             [],
             {},
-            note=_("No job position differs beyond the allowed spread.") if not flags else "",
+            note=self.env._("No job position differs beyond the allowed spread.")
+            if not flags
+            else "",
         )
         table["flags"] = flags
         return table

@@ -43,11 +43,9 @@ class HrPerformanceLegalHold(models.Model):
         check_company=True,
         help="These reviews and everything written about them are held.",
     )
-    placed_by_id = fields.Many2one(
-        "res.users", string="Placed By", readonly=True, default=lambda self: self.env.user
-    )
+    placed_by_id = fields.Many2one("res.users", readonly=True, default=lambda self: self.env.user)
     date_placed = fields.Datetime(string="Placed On", readonly=True, default=fields.Datetime.now)
-    released_by_id = fields.Many2one("res.users", string="Released By", readonly=True, copy=False)
+    released_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     date_released = fields.Datetime(string="Released On", readonly=True, copy=False)
     state = fields.Selection(
         [("active", "Running"), ("released", "Released")],
