@@ -44,6 +44,7 @@ class HrPerformanceDisposalLog(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self.check_access("write")
         if self:
             raise UserError(self.env._("The disposal log cannot be changed."))
         return super().write(vals)

@@ -78,8 +78,8 @@ class HrPerformanceReview(models.Model):
                 self.env._(
                     "%(review)s is kept for the school's retention period (at least six years "
                     "after the cycle ends) and then disposed of automatically: it cannot be "
-                    "deleted. Cancel it if it should not go ahead; a system administrator can "
-                    "delete it early with a recorded reason.",
+                    "deleted, cancel it instead. A system administrator can delete it early "
+                    "with a recorded reason.",
                     review=retained[0].sudo().display_name,
                 )
             )

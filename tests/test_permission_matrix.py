@@ -111,6 +111,22 @@ EXPECTED = {
         U: HEAD_OR_HR_A,
     },
     "hr.performance.training.audit": {R: {HEAD_A}, W: {HEAD_A}, C: IN_SCHOOL_A, U: NOBODY},
+    # Retention: HR place and release legal holds; the disposal log is the system's.
+    "hr.performance.legal.hold": {R: HR_A, W: HR_A, C: HR_A, U: NOBODY},
+    "hr.performance.disposal.log": {R: MANAGER, W: NOBODY, C: NOBODY, U: NOBODY},
+    # School A's governors' report: its governors read it; the headteacher and HR prepare it.
+    "hr.performance.governor.report": {
+        R: {GOVERNOR} | HEAD_OR_HR_A,
+        W: HEAD_OR_HR_A,
+        C: HEAD_OR_HR_A,
+        U: NOBODY,
+    },
+    "hr.performance.governor.report.line": {
+        R: {GOVERNOR} | HEAD_OR_HR_A,
+        W: HEAD_OR_HR_A,
+        C: HEAD_OR_HR_A,
+        U: HEAD_OR_HR_A,
+    },
 }
 
 
@@ -131,7 +147,42 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
             {"cycle_id": cls.cycle_a.id, "employee_id": cls.employees[GRANTEE].id}
         )
 
+        # The needs of a completed review are kept for the retention period: the unlink cell
+        # deletes one of the open review.
+        cls.need_open = cls.env["hr.performance.training.need"].create(
+            {"review_id": cls.review.id, "name": "Open need"}
+        )
+        cls.legal_hold = cls.env["hr.performance.legal.hold"].create(
+            {
+                "name": "SAR 1",
+                "reason_kind": "sar",
+                "company_id": cls.school.id,
+                "review_ids": [(6, 0, cls.review.ids)],
+            }
+        )
+        cls.disposal_log = (
+            cls.env["hr.performance.disposal.log"]
+            .sudo()
+            .create(
+                {
+                    "res_model": "hr.performance.review",
+                    "record_kind": "Performance review",
+                    "res_id": 1,
+                    "company_id": cls.school.id,
+                    "method": "deleted",
+                    "rule": "Test",
+                }
+            )
+            .sudo(False)
+        )
+        cls.governor_report = cls.env["hr.performance.governor.report"].create(
+            {"company_id": cls.school.id, "report_type": "governors", "year_start": 2025}
+        )
+        cls.governor_report.action_compute()
+
     def _unlink_target(self, model, record):
+        if model == "hr.performance.training.need":
+            return self.need_open
         return self.review_empty if model == "hr.performance.review" else record
 
     def _targets(self):
@@ -312,6 +363,41 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
                 "include_done",
                 {"include_done": False},
                 {"company_ids": [(6, 0, a.ids)]},
+            ),
+            "hr.performance.legal.hold": (
+                self.legal_hold,
+                "name",
+                {"name": "SAR 1 (renamed)"},
+                {
+                    "name": "New",
+                    "reason_kind": "sar",
+                    "company_id": a.id,
+                    "review_ids": [(6, 0, self.review.ids)],
+                },
+            ),
+            "hr.performance.disposal.log": (
+                self.disposal_log,
+                "rule",
+                {"rule": "Changed"},
+                {
+                    "res_model": "x",
+                    "record_kind": "x",
+                    "res_id": 1,
+                    "method": "deleted",
+                    "rule": "x",
+                },
+            ),
+            "hr.performance.governor.report": (
+                self.governor_report,
+                "name",
+                {"threshold": 5},
+                {"company_id": a.id, "report_type": "governors", "year_start": 2023},
+            ),
+            "hr.performance.governor.report.line": (
+                self.governor_report.line_ids[:1],
+                "value",
+                {"note": "Checked"},
+                {"report_id": self.governor_report.id, "table_key": "x", "table_title": "X"},
             ),
         }
 
