@@ -6,7 +6,7 @@ from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
 
 from ..tools.suppression import derivable, suppress
 from .common import GOVERNOR, HEAD_A, HEAD_B, HR_MANAGER, HR_TRUST, PAYROLL, HrSchoolPerformanceCase
@@ -382,3 +382,36 @@ class TestGovernorReportPdf(GovernorReportCase, HttpCase):
         )
         self.assertEqual(report_type, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
+
+
+@tagged("post_install", "-at_install")
+class TestGovernorReportDemo(TransactionCase):
+    """The demo's governor reads last year's governors' reports (with figures) of the
+    schools and the trust, never the equality monitoring. Runs where the demo is installed."""
+
+    def test_demo_governor_reads_reports(self):
+        report = self.env.ref(
+            "hr_school_performance.governor_report_riverside_prev_demo", raise_if_not_found=False
+        )
+        if not report:
+            self.skipTest("demo data not installed")
+        governor = self.env.ref("hr_school_performance.user_governor_demo")
+        Report = (
+            self.env["hr.performance.governor.report"]
+            .with_user(governor)
+            .with_context(allowed_company_ids=governor.company_ids.ids)
+        )
+        reports = Report.search([])
+        self.assertEqual(set(reports.mapped("report_type")), {"governors"})
+        self.assertEqual(len(reports), 3)
+        riverside = reports.filtered(lambda r: r.company_id == report.company_id)
+        figures = {
+            (line.row_label, line.col_label): line.value
+            for line in riverside.line_ids
+            if line.table_key == "reviews" and not line.suppressed
+        }
+        # Last year's Teaching Assistants at Riverside: some figure is published.
+        self.assertTrue(any(figures.values()), figures)
+        self.assertIn("Teaching Assistants", {row for row, __ in figures})
+        equality = self.env.ref("hr_school_performance.equality_report_trust_prev_demo")
+        self.assertTrue(equality.line_ids)
