@@ -62,3 +62,11 @@ from . import res_company_portal
 from . import hr_performance_observation_acknowledgement
 from . import hr_performance_policy_preset
 from . import hr_performance_policy_preset_application
+from . import res_company_retention
+from . import hr_performance_retention_mixin
+from . import hr_performance_legal_hold
+from . import hr_performance_disposal_log
+from . import hr_performance_review_retention
+from . import hr_performance_retention_records
+from . import hr_performance_governor_report
+from . import hr_performance_governor_report_line

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .hr_performance_retention_mixin import is_disposing
+
 # Objectives can be added until the monitoring period ends.
 OPEN_STATES = ("planning", "agreed", "in_progress")
 
@@ -160,7 +162,9 @@ class HrPerformanceObjective(models.Model):
         )
 
     def write(self, vals):
+        # The disposal engine anonymises the objectives of closed reviews.
         locked = self.filtered(lambda o: o.review_id.state in ("completed", "cancelled"))
+        locked = locked if not is_disposing(locked) else locked.browse()
         if locked:
             raise UserError(
                 self.env._(

@@ -45,3 +45,5 @@ from . import test_job_chat
 from . import test_portal
 from . import test_portal_tour
 from . import test_policy_presets
+from . import test_retention
+from . import test_governor_report

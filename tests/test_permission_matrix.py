@@ -213,6 +213,22 @@ EXPECTED = {
         C: HR_A | {HR_B},
         U: NOBODY,
     },
+    # Retention: HR place and release legal holds; the disposal log is the system's.
+    "hr.performance.legal.hold": {R: HR_A, W: HR_A, C: HR_A, U: NOBODY},
+    "hr.performance.disposal.log": {R: MANAGER, W: NOBODY, C: NOBODY, U: NOBODY},
+    # School A's governors' report: its governors read it; the headteacher and HR prepare it.
+    "hr.performance.governor.report": {
+        R: {GOVERNOR} | HEAD_OR_HR_A,
+        W: HEAD_OR_HR_A,
+        C: HEAD_OR_HR_A,
+        U: NOBODY,
+    },
+    "hr.performance.governor.report.line": {
+        R: {GOVERNOR} | HEAD_OR_HR_A,
+        W: HEAD_OR_HR_A,
+        C: HEAD_OR_HR_A,
+        U: HEAD_OR_HR_A,
+    },
 }
 for _model in ("hr.performance.appeal", "hr.performance.headteacher.panel"):
     EXPECTED[_model][U] = NOBODY
@@ -245,6 +261,7 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
         cls._build_statement_targets()
         cls._build_pay_targets()
         cls._build_concern_records()
+        cls._build_retention_targets()
 
     @classmethod
     def _build_statement_targets(cls):
@@ -409,7 +426,46 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
             {"preset_id": cls.preset.id, "job_group_id": cls.spare_job_group.id},
         )
 
+    @classmethod
+    def _build_retention_targets(cls):
+        """A training need of the open review, a legal hold, a disposal log row and school
+        A's governors' report."""
+        # The needs of a completed review are kept for the retention period: the unlink cell
+        # deletes one of the open review.
+        cls.need_open = cls.env["hr.performance.training.need"].create(
+            {"review_id": cls.review.id, "name": "Open need"}
+        )
+        cls.legal_hold = cls.env["hr.performance.legal.hold"].create(
+            {
+                "name": "SAR 1",
+                "reason_kind": "sar",
+                "company_id": cls.school.id,
+                "review_ids": [(6, 0, cls.review.ids)],
+            }
+        )
+        cls.disposal_log = (
+            cls.env["hr.performance.disposal.log"]
+            .sudo()
+            .create(
+                {
+                    "res_model": "hr.performance.review",
+                    "record_kind": "Performance review",
+                    "res_id": 1,
+                    "company_id": cls.school.id,
+                    "method": "deleted",
+                    "rule": "Test",
+                }
+            )
+            .sudo(False)
+        )
+        cls.governor_report = cls.env["hr.performance.governor.report"].create(
+            {"company_id": cls.school.id, "report_type": "governors", "year_start": 2025}
+        )
+        cls.governor_report.action_compute()
+
     def _unlink_target(self, model, record):
+        if model == "hr.performance.training.need":
+            return self.need_open
         return self.review_empty if model == "hr.performance.review" else record
 
     def _targets(self):
@@ -797,6 +853,41 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
                     "company_id": a.id,
                     "date_expiry": "2026-02-01 00:00:00",
                 },
+            ),
+            "hr.performance.legal.hold": (
+                self.legal_hold,
+                "name",
+                {"name": "SAR 1 (renamed)"},
+                {
+                    "name": "New",
+                    "reason_kind": "sar",
+                    "company_id": a.id,
+                    "review_ids": [(6, 0, self.review.ids)],
+                },
+            ),
+            "hr.performance.disposal.log": (
+                self.disposal_log,
+                "rule",
+                {"rule": "Changed"},
+                {
+                    "res_model": "x",
+                    "record_kind": "x",
+                    "res_id": 1,
+                    "method": "deleted",
+                    "rule": "x",
+                },
+            ),
+            "hr.performance.governor.report": (
+                self.governor_report,
+                "name",
+                {"threshold": 5},
+                {"company_id": a.id, "report_type": "governors", "year_start": 2023},
+            ),
+            "hr.performance.governor.report.line": (
+                self.governor_report.line_ids[:1],
+                "value",
+                {"note": "Checked"},
+                {"report_id": self.governor_report.id, "table_key": "x", "table_title": "X"},
             ),
         }
 

@@ -1,0 +1,120 @@
+"""Retention of the records written about a review (``hr.performance.retention.mixin``):
+each declares what anonymising it keeps, or that it is always deleted."""
+
+from odoo import api, models
+
+from .hr_performance_retention_mixin import is_disposing
+
+
+class HrPerformanceObjective(models.Model):
+    _name = "hr.performance.objective"
+    _inherit = ["hr.performance.objective", "hr.performance.retention.mixin"]
+    _hsp_retention_sequence = 40
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_agreed(self):
+        if is_disposing(self):
+            return None
+        return super()._unlink_except_agreed()
+
+    def _hsp_retention_anonymise_values(self):
+        # The assessment level is kept (a figure); the wording goes.
+        vals = super()._hsp_retention_anonymise_values()
+        vals.update(name="—", operational_objective=False)
+        return vals
+
+
+class HrPerformanceObservation(models.Model):
+    _name = "hr.performance.observation"
+    _inherit = ["hr.performance.observation", "hr.performance.retention.mixin"]
+    _hsp_retention_sequence = 40
+
+    def _hsp_retention_anonymise_values(self):
+        # Hours and dates are kept (observation time against the cap).
+        vals = super()._hsp_retention_anonymise_values()
+        vals.update(timing=False, year_group=False, subject=False)
+        return vals
+
+
+class HrPerformanceTrainingNeed(models.Model):
+    _name = "hr.performance.training.need"
+    _inherit = ["hr.performance.training.need", "hr.performance.retention.mixin"]
+    _hsp_retention_sequence = 40
+
+    def _hsp_retention_employees(self):
+        return {need.id: need.sudo().employee_id for need in self}
+
+    def _hsp_retention_company(self):
+        self.ensure_one()
+        return self.sudo().company_id
+
+    def _hsp_retention_anonymise_values(self):
+        # Type, status, dates, cost and "support not provided" are kept (CPD figures).
+        vals = super()._hsp_retention_anonymise_values()
+        vals.update(name="—", user_id=False)
+        return vals
+
+
+class HrPerformanceDeadline(models.Model):
+    _name = "hr.performance.deadline"
+    _inherit = ["hr.performance.deadline", "hr.performance.retention.mixin"]
+    _hsp_retention_sequence = 30
+
+    def _hsp_retention_is_retained(self):
+        # The rows of an open review are the deadline engine's to move and drop.
+        return self.filtered(
+            lambda deadline: deadline.sudo().review_id.state in ("completed", "cancelled")
+        )
+
+    def _hsp_retention_anonymise_values(self):
+        # Due and done dates are kept (deadline compliance); who acted goes.
+        vals = super()._hsp_retention_anonymise_values()
+        vals.update(responsible_user_id=False, escalation_user_id=False)
+        return vals
+
+
+class HrPerformanceAccessGrant(models.Model):
+    _name = "hr.performance.access.grant"
+    _inherit = ["hr.performance.access.grant", "hr.performance.retention.mixin"]
+    _hsp_retention_sequence = 10
+
+    def _hsp_retention_can_anonymise(self):
+        return False
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        if is_disposing(self):
+            return None
+        return super()._unlink_never()
+
+
+class HrPerformanceAccessLog(models.Model):
+    _name = "hr.performance.access.log"
+    _inherit = ["hr.performance.access.log", "hr.performance.retention.mixin"]
+    _hsp_retention_sequence = 10
+
+    def _hsp_retention_can_anonymise(self):
+        return False
+
+
+class HrPerformanceReviewerChange(models.Model):
+    _name = "hr.performance.reviewer.change"
+    _inherit = ["hr.performance.reviewer.change", "hr.performance.retention.mixin"]
+    _hsp_retention_sequence = 10
+
+    def _hsp_retention_can_anonymise(self):
+        return False
+
+
+class CalendarEvent(models.Model):
+    _name = "calendar.event"
+    _inherit = ["calendar.event", "hr.performance.retention.mixin"]
+    _hsp_retention_review_field = "performance_review_id"
+    _hsp_retention_sequence = 20
+
+    @api.model
+    def _hsp_retention_kind(self):
+        return self.env._("Performance meeting")
+
+    def _hsp_retention_can_anonymise(self):
+        return False
