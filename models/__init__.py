@@ -30,3 +30,4 @@ from . import mail_message
 from . import ir_actions_report
 from . import ir_attachment
 from . import ir_http
+from . import hr_performance_review_scale
