@@ -31,3 +31,4 @@ from . import test_leak_paths_meetings
 from . import test_http_access_meetings
 from . import test_query_budgets
 from . import test_scale_query_budgets
+from . import test_deadline_digest

@@ -1,5 +1,7 @@
-import logging
 from collections import Counter
+from datetime import date, datetime
+
+from freezegun import freeze_time
 
 from odoo.fields import Command
 from odoo.tests import tagged, users, warmup
@@ -7,8 +9,6 @@ from odoo.tests import tagged, users, warmup
 from .common import HEAD_A, HR_TRUST, PAYROLL, REVIEWEE, REVIEWER, HrSchoolPerformanceCase
 from .test_launch_queries import _shape
 from .test_query_budgets import view_spec
-
-_logger = logging.getLogger(__name__)
 
 LOGIN = "hsp.%s"
 # What each role's screens may cost (issue 14), measured on 30 November 2026: the same for
@@ -146,3 +146,129 @@ class TestScaleQueryBudgets(HrSchoolPerformanceCase):
         __, count, __ = self._count(lambda: review._log_performance_access("open"))
         self.assertEqual(self.env["hr.performance.access.log"].sudo().search_count([]), 1)
         self.assertLessEqual(count, ACCESS_LOG_BUDGET)
+
+
+@tagged("post_install", "-at_install")
+class TestLaunchManyCycles(HrSchoolPerformanceCase):
+    """Launching a whole trust's cycles at once costs what launching a few does."""
+
+    def _schools_with_cycles(self, count, tag):
+        schools = self.env["res.company"].create(
+            [{"name": f"{tag} school {n}", "parent_id": self.trust.id} for n in range(count)]
+        )
+        self.env["hr.employee"].create(
+            [
+                {
+                    "name": f"{tag} TA {school.id}.{n}",
+                    "company_id": school.id,
+                    "job_id": self.job_ta.id,
+                }
+                for school in schools
+                for n in range(2)
+            ]
+        )
+        self.hr_officer.company_ids |= schools
+        return self.env["hr.performance.cycle"].create(
+            [
+                {
+                    "job_group_id": self.job_group.id,
+                    "company_id": school.id,
+                    "date_start": date(2026, 9, 1),
+                    "date_end": date(2027, 8, 31),
+                }
+                for school in schools
+            ]
+        )
+
+    def _launch_count(self, cycles):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        hr = self.hr_officer
+        before = self.cr.sql_log_count
+        with self.assertLogs("odoo.sql_db", level="DEBUG") as logs:
+            reviews = (
+                cycles.with_user(hr)
+                .with_context(allowed_company_ids=hr.company_ids.ids)
+                .action_launch()
+            )
+            self.env.flush_all()
+        shapes = Counter(
+            _shape(message.split("query: ", 1)[-1])
+            for message in (record.getMessage() for record in logs.records)
+            if "query: " in message
+        )
+        self.assertEqual(len(reviews), 2 * len(cycles))
+        return self.cr.sql_log_count - before, shapes
+
+    @freeze_time("2026-09-01")
+    def test_launch_cost_does_not_grow_with_the_number_of_cycles(self):
+        self._launch_count(self._schools_with_cycles(2, "Warm"))
+        two, two_shapes = self._launch_count(self._schools_with_cycles(2, "Two"))
+        six, six_shapes = self._launch_count(self._schools_with_cycles(6, "Six"))
+        self.assertLessEqual(
+            six,
+            two,
+            f"2 cycles: {two} queries, 6 cycles: {six}; only with 6: {six_shapes - two_shapes}",
+        )
+        cycle = self.env["hr.performance.cycle"].search([("company_id.name", "=", "Six school 5")])
+        self.assertIn("Cycle launched: 2 reviews created", str(cycle.message_ids[:1].body))
+
+
+@tagged("post_install", "-at_install")
+class TestBatchTransition(HrSchoolPerformanceCase):
+    """A headteacher moving a selection of reviews one step: one read, one write, the
+    chatter in a batch; the queries do not grow with the number of reviews."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with freeze_time("2026-09-01 08:00"):
+            cls.small = cls._group_with_staff("Small team", 20)
+            cls.large = cls._group_with_staff("Large team", 200)
+            cls._launch(cls.small | cls.large)
+        (cls.small | cls.large).review_ids.write({"meeting_date": datetime(2026, 9, 15, 10, 0)})
+        cls.env["hr.performance.objective"].create(
+            [
+                {"review_id": review.id, "name": "Run the phonics group"}
+                for review in (cls.small | cls.large).review_ids
+            ]
+        )
+        cls.env.flush_all()
+
+    def _move(self, reviews):
+        reviews = reviews.with_user(self.headteacher_user)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        with self.assertLogs("odoo.sql_db", level="DEBUG") as logs:
+            reviews.action_agree_objectives()
+            self.env.flush_all()
+            self.env.cr.precommit.run()  # the tracking messages, as a commit would post them
+            self.env.flush_all()
+        shapes = Counter(
+            _shape(message.split("query: ", 1)[-1])
+            for message in (record.getMessage() for record in logs.records)
+            if "query: " in message
+        )
+        self.assertEqual(set(reviews.mapped("state")), {"agreed"})
+        return self.cr.sql_log_count - before, shapes
+
+    @freeze_time("2026-09-20 09:00")
+    def test_moving_20_or_200_reviews_costs_the_same(self):
+        self._move(self.small.review_ids[:5])  # warm-up
+        twenty, twenty_shapes = self._move(self.small.review_ids[5:])
+        many, many_shapes = self._move(self.large.review_ids)
+        # One tracked message per review (the reviewee's and reviewer's record of the
+        # step), each created in the same batch.
+        for review in self.large.review_ids[:3]:
+            self.assertTrue(
+                review.message_ids.filtered(
+                    lambda m: m.subtype_id == self.env.ref("hr_school_performance.mt_review_agreed")
+                )
+            )
+        self.assertLessEqual(
+            many,
+            twenty,
+            f"15 reviews: {twenty} queries, 200: {many}; only with 200: "
+            + "\n".join(f"{n} × {s}" for s, n in (many_shapes - twenty_shapes).most_common(15)),
+        )
