@@ -218,8 +218,10 @@ class TestDeadlineCron(HrSchoolPerformanceCase):
                 ["Return the self-evaluation", "Send the meeting invitation"],
             )
             self.assertTrue(self._deadline(review, "self_evaluation").date_reminder_sent)
-        self.assertEqual(
-            with_5, with_50, f"the cron took {with_5} queries with 5 reviews, {with_50} with 50"
+        # No more with 50 reviews than with 5 (the run with 5 may fill a cache or two the
+        # run with 50 then finds warm).
+        self.assertLessEqual(
+            with_50, with_5, f"the cron took {with_5} queries with 5 reviews, {with_50} with 50"
         )
 
 
