@@ -115,6 +115,10 @@ def populate(env, schools, staff, years, log):
         }
     )
     reviewers_per_school = max(staff // 20, 2)
+    # Staff who joined years ago: eligible for every cycle of the history (not on
+    # probation, not "not started yet").
+    hired = freeze_time("2015-01-05 08:00")
+    hired.start()
     for index, school in enumerate(companies):
         people = Users.create(
             [
@@ -123,9 +127,11 @@ def populate(env, schools, staff, years, log):
                     "login": f"bench.{role}.{index}.{n}",
                     "company_id": school.id,
                     "company_ids": [Command.set(school.ids)],
-                    "group_ids": [Command.link(env.ref(GROUP % "headteacher").id)]
-                    if role == "head"
-                    else [],
+                    **(
+                        {"group_ids": [Command.link(env.ref(GROUP % "headteacher").id)]}
+                        if role == "head"
+                        else {}
+                    ),
                 }
                 for role, count in (
                     ("head", 1),
@@ -158,6 +164,7 @@ def populate(env, schools, staff, years, log):
         env.invalidate_all()
         if index % 10 == 9:
             log(f"  {index + 1} schools staffed ({clock() - started:.0f}s)")
+    hired.stop()
     Cycle = env["hr.performance.cycle"]
     achieved = env.ref("hr_school_performance.hr_performance_scale_level_achieved")
     for year in range(CURRENT - years + 1, CURRENT + 1):
@@ -199,6 +206,8 @@ def _complete_year(env, reviews, year, level):
     """A past year as the workflow leaves it (see the module docstring)."""
     cr = env.cr
     ids = tuple(reviews.ids)
+    if not ids:
+        return
     cr.execute(
         """UPDATE hr_performance_review
               SET state = 'completed', meeting_date = %s, date_completed = %s,
@@ -392,8 +401,12 @@ def run(database, args):
             spec = list_spec(records)
             return lambda: records.web_search_read(list(domain), spec, limit=limit)
 
-        employee_list = lambda user: web_list(user, "hr.employee")  # noqa: E731
-        public_list = lambda user: web_list(user, "hr.employee.public")  # noqa: E731
+        # The employee list each user is given: HR reads hr.employee, everyone else the
+        # public profiles (hr.employee redirects them there).
+        employee_list = lambda user: web_list(  # noqa: E731
+            user, "hr.employee" if user.has_group("hr.group_hr_user") else "hr.employee.public"
+        )
+        public_list = employee_list
         review_domain = [("cycle_id", "in", current.ids)]
         row(
             "headteacher's review list vs their employee list",
