@@ -7,7 +7,10 @@ Used by ``make test`` (devtools/dev.sh).  The run fails when:
 * any test failed or errored;
 * no test ran at all (or the run summary is missing, e.g. Odoo crashed);
 * any log record has level WARNING, ERROR or CRITICAL (they are printed);
-* the caller reports another failure (``--extra-failure``, e.g. the linters).
+* the caller reports another failure (``--extra-failure``, e.g. the linters);
+* a check run outside Odoo's test runner failed (``--extra-check "FAIL name: why"``, e.g. the
+  two cron workers of devtools/cron_workers_check.py); ``--extra-check "PASS name"`` counts
+  as a passed test.
 
 The last line printed is always ``N passed, N failed``.
 
@@ -148,6 +151,13 @@ def main(argv: list[str] | None = None) -> int:
         metavar="TEXT",
         help="another failure to report (repeatable), e.g. 'lint failed'",
     )
+    parser.add_argument(
+        "--extra-check",
+        action="append",
+        default=[],
+        metavar="RESULT",
+        help="result line of a check run outside Odoo: 'PASS name' or 'FAIL name: reason'",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -172,6 +182,12 @@ def main(argv: list[str] | None = None) -> int:
         summary = Summary(0, 0, 0)
     failed = summary.failures + summary.errors
     passed = max(summary.run - failed - skipped, 0)
+    for result in args.extra_check:
+        if result.startswith("PASS "):
+            passed += 1
+        else:
+            failed += 1
+            reasons.append(result)
     if failed:
         reasons.append(f"{summary.failures} test failure(s), {summary.errors} test error(s)")
     if summary.run == 0:

@@ -486,6 +486,22 @@ cmd_test() {
         say "Odoo stdout/stderr ($out):"
         grep -v "^Running as user 'root' is a security risk.$" "$out" | tail -n 50
     fi
+    # Multi-process check on the committed test database (issue 14): two real cron
+    # workers, then a crash in the middle of a batch; with the whole suite only (run it
+    # alone with devtools/cron_workers_check.py on a scratch database).
+    local checks=()
+    if ((odoo_rc == 0)) && [[ -z "${TEST_TAGS:-}" ]]; then
+        say "two cron workers and a crash mid-batch on the committed database $db"
+        local line
+        while IFS= read -r line; do
+            printf '%s\n' "$line"
+            if [[ "$line" == PASS\ * || "$line" == FAIL\ * ]]; then
+                checks+=(--extra-check "$line")
+            fi
+        done < <("$PYTHON" "$ROOT/devtools/cron_workers_check.py" --config "$ODOO_CONF" \
+            --database "$db" --logdir "$LOG_DIR" --odoo "${ODOO[@]}" 2>>"$out" ||
+            echo "FAIL cron workers check: exited with an error (see $out)")
+    fi
     cleanup_test_db
     trap - EXIT INT TERM
     say "make test took $((SECONDS - started))s"
@@ -493,7 +509,7 @@ cmd_test() {
     local extra=()
     ((lint_rc == 0)) || extra+=(--extra-failure "lint failed (see above)")
     "$PYTHON" "$ROOT/devtools/check_odoo_log.py" "$log" --module "$ADDON_NAME" \
-        --odoo-rc "$odoo_rc" "${extra[@]}"
+        --odoo-rc "$odoo_rc" "${extra[@]}" "${checks[@]}"
 }
 
 # --------------------------------------------------------------------- demo
@@ -606,6 +622,21 @@ cmd_bench() {
     local db="${1:-$DEMO_DB}"
     ensure_db_server
     write_config
+    if [[ "${SCALE:-}" == "trust" ]]; then
+        # Trust scale (issue 14): a database of its own, populated once and kept.
+        [[ "$db" != "$DEMO_DB" ]] || die "SCALE=trust needs a database of its own: make bench DB=hsp_trust SCALE=trust"
+        if ! db_exists "$db"; then
+            say "creating $db with $ADDON_NAME (no demo data; log: $LOG_DIR/bench-init.log)"
+            "${ODOO[@]}" -c "$ODOO_CONF" -d "$db" -i "$ADDON_NAME" --stop-after-init --no-http \
+                --max-cron-threads 0 --log-level warn >"$LOG_DIR/bench-init.log" 2>&1 ||
+                { tail -n 30 "$LOG_DIR/bench-init.log" >&2; die "could not create $db"; }
+        fi
+        say "trust-scale benchmark on database $db (populated once, measurements rolled back)"
+        "$PYTHON" "$ROOT/devtools/trust_benchmark.py" --config "$ODOO_CONF" --database "$db" \
+            --schools "${SCHOOLS:-50}" --staff "${STAFF:-200}" --years "${YEARS:-3}" \
+            --repeat "${REPEAT:-5}"
+        return
+    fi
     db_exists "$db" || die "database $db does not exist (run 'make demo' first, or pass DB=...)"
     say "benchmark on database $db (everything it creates is rolled back)"
     "$PYTHON" "$ROOT/devtools/benchmark.py" --config "$ODOO_CONF" --database "$db" \

@@ -70,3 +70,4 @@ from . import hr_performance_review_retention
 from . import hr_performance_retention_records
 from . import hr_performance_governor_report
 from . import hr_performance_governor_report_line
+from . import hr_performance_review_scale

@@ -65,25 +65,46 @@ class HrPerformanceAccessLog(models.Model):
 
     @api.model
     def _insert_entries(self, vals_list):
-        self.flush_model()
-        rows = self.env.execute_query(
+        # One INSERT … SELECT (issue 14: the log of an opening costs at most two queries):
+        # the reviewee, their user and the school are copied from the review in the same
+        # statement, rather than written by a recompute of the stored related fields after
+        # the INSERT, and a repeat within the minute is skipped by the same statement.
+        # Only the review's columns are flushed (a review created in this transaction).
+        self.env["hr.performance.review"].flush_model(
+            ["employee_id", "employee_user_id", "company_id"]
+        )
+        rows, seen = [], set()
+        for vals in vals_list:
+            key = (vals["review_id"], vals["user_id"], vals["res_model"], vals["res_id"])
+            key += (vals["access_type"],)
+            if key not in seen:
+                seen.add(key)
+                rows.append(SQL("(%s, %s, %s, %s, %s)", *key))
+        now = self.env.cr.now()
+        ids = self.env.execute_query(
             SQL(
-                """SELECT user_id, res_model, res_id, access_type FROM hr_performance_access_log
-                    WHERE user_id IN %s AND create_date >= %s""",
-                tuple({vals["user_id"] for vals in vals_list}),
-                self.env.cr.now() - timedelta(minutes=1),
+                """INSERT INTO hr_performance_access_log
+                        (review_id, employee_id, employee_user_id, company_id, user_id,
+                         res_model, res_id, access_type,
+                         create_uid, create_date, write_uid, write_date)
+                   SELECT r.id, r.employee_id, r.employee_user_id, r.company_id, v.user_id,
+                          v.res_model, v.res_id, v.access_type, %(uid)s, %(now)s, %(uid)s, %(now)s
+                     FROM (VALUES %(rows)s) AS v(review_id, user_id, res_model, res_id, access_type)
+                     JOIN hr_performance_review r ON r.id = v.review_id
+                    WHERE NOT EXISTS (
+                          SELECT 1 FROM hr_performance_access_log l
+                           WHERE l.user_id = v.user_id AND l.res_model = v.res_model
+                             AND l.res_id = v.res_id AND l.access_type = v.access_type
+                             AND l.create_date >= %(since)s)
+                RETURNING id""",
+                uid=self.env.uid,
+                now=now,
+                rows=SQL(", ").join(rows),
+                since=now - timedelta(minutes=1),
             )
         )
-        existing = set(rows)
-        new_vals = []
-        for vals in vals_list:
-            key = (vals["user_id"], vals["res_model"], vals["res_id"], vals["access_type"])
-            if key not in existing:
-                existing.add(key)
-                new_vals.append(vals)
-        # sudo: no one may create, change or delete log entries (see the access rights);
-        # the system appends them on behalf of the reader.
-        entries = self.sudo().create(new_vals)
-        # Creating them filled the reviews' cached log lines as superuser: drop them, so
-        # that the form being read shows the reader only the lines their rights allow.
-        entries.review_id.invalidate_recordset(["access_log_ids"])
+        if ids:
+            # Rows written by SQL: what the ORM cached of the log is stale. The reviews'
+            # cached log lines are kept: the form being opened shows the lines as they were
+            # when it was read (the opening it records shows from the next reading on).
+            self.invalidate_model()

@@ -1,4 +1,5 @@
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -211,15 +212,21 @@ class HrPerformanceCycle(models.Model):
                 )
         reviews = self._launch_reviews()
         self.write({"state": "open", "date_launched": fields.Datetime.now()})
-        for cycle in self:
-            cycle.message_post(
-                body=self.env._(
+        # One note per cycle, created in one batch (issue 14: launching a trust's 60
+        # cycles costs what launching one does). The caller is an HR officer (checked above).
+        by_cycle = reviews.grouped("cycle_id")
+        self._message_log_batch(
+            {
+                cycle.id: Markup("<p>%s</p>")
+                % self.env._(
                     "Cycle launched: %(reviews)s reviews created, %(excluded)s staff not launched.",
-                    reviews=len(reviews.filtered(lambda r, c=cycle: r.cycle_id == c)),
+                    reviews=len(by_cycle.get(cycle, reviews.browse())),
                     excluded=cycle.exclusion_count,
                 )
                 + cycle._over_cap_note()
-            )
+                for cycle in self
+            }
+        )
         return reviews
 
     def action_add_eligible(self):
@@ -281,28 +288,41 @@ class HrPerformanceCycle(models.Model):
         Employee = self.env["hr.employee"].sudo().with_context(active_test=False)
         review_vals, exclusion_vals = [], []
         self.exclusion_ids.unlink()
+        # The same queries for 1 cycle and for a trust's 60 (issue 14): the staff of every
+        # school, the job groups over them and the reviews already there, read once.
+        staff = Employee.search(
+            [
+                ("company_id", "in", self.company_id.ids),
+                "|",
+                ("active", "=", True),
+                ("departure_date", ">=", min(self.mapped("date_start"))),
+            ]
+        )
+        staff_by_company = staff.grouped("company_id")
+        ancestors = {
+            company: {int(id_) for id_ in company.parent_path.split("/") if id_}
+            for company in self.company_id
+        }
+        all_groups = self.env["hr.performance.job.group"].search(
+            [("company_id", "parent_of", self.company_id.ids)]
+        )
+        existing = (
+            Review.with_context(active_test=False)
+            .search([("cycle_id", "in", self.ids)])
+            .grouped("cycle_id")
+        )
         for cycle in self:
             group = cycle.job_group_id
-            school_staff = Employee.search(
-                [
-                    ("company_id", "=", cycle.company_id.id),
-                    "|",
-                    ("active", "=", True),
-                    ("departure_date", ">=", cycle.date_start),
-                ]
+            school_staff = staff_by_company.get(cycle.company_id, Employee).filtered(
+                lambda e, c=cycle: e.active or e.departure_date >= c.date_start
             )
             members = school_staff.filtered_domain(group._member_domain())
             grouped = school_staff.filtered_domain(
-                self.env["hr.performance.job.group"]
-                .search([("company_id", "parent_of", cycle.company_id.id)])
-                ._member_domain()
+                all_groups.filtered(
+                    lambda g, c=cycle: g.company_id.id in ancestors[c.company_id]
+                )._member_domain()
             )
-            already = set(
-                Review.with_context(active_test=False)
-                .search([("cycle_id", "=", cycle.id)])
-                .mapped("employee_id")
-                .ids
-            )
+            already = set(existing.get(cycle, Review).employee_id.ids)
             for employee in school_staff - grouped:
                 if employee.active:
                     exclusion_vals.append(cycle._exclusion_vals(employee, "no_group"))

@@ -114,6 +114,11 @@ class HrPerformanceDeadline(models.Model):
         copy=False,
         help="The escalation went out in the headteacher's daily digest of overdue deadlines.",
     )
+    reminder_digest_pending = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The reminder is due and waits for the next daily digest of the person who acts.",
+    )
     date_next_action = fields.Date(
         compute="_compute_date_next_action",
         store=True,
@@ -128,6 +133,25 @@ class HrPerformanceDeadline(models.Model):
     _unique_observation_kind = models.UniqueIndex(
         "(observation_id, kind) WHERE observation_id IS NOT NULL",
         "An observation has one deadline of each kind.",
+    )
+
+    # The deadlines that can still be missed: what the "Overdue" filter and the missed
+    # counts read (status "missed"). Done, waived and closed rows (most rows, every past
+    # year) are not in it.
+    _open_due_index = models.Index(
+        "(date_due, review_id) WHERE date_done IS NULL AND waived IS NOT TRUE "
+        "AND closed_with_review IS NOT TRUE"
+    )
+    # What the next digests hold: read once per run, whatever the number of deadlines.
+    _digest_pending_index = models.Index(
+        "(responsible_user_id) WHERE reminder_digest_pending IS TRUE"
+    )
+    _escalation_pending_index = models.Index(
+        "(escalation_user_id) WHERE escalation_done IS TRUE AND escalation_digest_sent IS NOT TRUE"
+    )
+    _open_review_index = models.Index(
+        "(review_id, date_due) WHERE date_done IS NULL AND waived IS NOT TRUE "
+        "AND closed_with_review IS NOT TRUE"
     )
 
     @api.depends("rule_id.name", "kind", "employee_id.name")
@@ -326,7 +350,12 @@ class HrPerformanceDeadline(models.Model):
         if not vals:
             return
         if "date_due" in vals:
-            vals.update(reminder_done=False, escalation_done=False, escalation_digest_sent=False)
+            vals.update(
+                reminder_done=False,
+                reminder_digest_pending=False,
+                escalation_done=False,
+                escalation_digest_sent=False,
+            )
         activity = self.activity_id.exists().filtered("active")
         if activity:
             activity_vals = {}
@@ -534,7 +563,7 @@ class HrPerformanceDeadline(models.Model):
             remaining = len(candidates) - len(batch)
             if not self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining):
                 return
-        self._send_escalation_digests()
+        self._send_digests()
 
     def _process_due(self, today):
         """Act on the deadlines of ``self`` whose next step is due on ``today``."""
@@ -555,12 +584,10 @@ class HrPerformanceDeadline(models.Model):
             lambda d: not d.reminder_done and d.date_reminder and d.date_reminder <= today
         )
         # A reminder the day after the due date would be noise: the escalation follows.
-        self._send_mails(
-            to_remind.filtered(lambda d: d.date_due >= today and d.responsible_user_id),
-            "hr_school_performance.mail_template_deadline_reminder",
-        )
+        # Reminders go out in the person's daily digest (_send_digests), committed with
+        # this batch: a crash before the digest leaves them pending, never lost.
         to_remind.filtered(lambda d: d.date_due >= today and d.responsible_user_id).write(
-            {"date_reminder_sent": today}
+            {"date_reminder_sent": today, "reminder_digest_pending": True}
         )
         to_remind.write({"reminder_done": True})
         to_escalate = self.filtered(
@@ -644,14 +671,16 @@ class HrPerformanceDeadline(models.Model):
             deadline.activity_id = activity
 
     # ------------------------------------------------------------------
-    # Escalation: one daily digest per headteacher
+    # Digests: one e-mail per person and day
     # ------------------------------------------------------------------
     def _escalate(self, deadlines, today):
         """Mark what is overdue for the headteacher's digest (sent once the run is done):
         no to-do on the review, which the reviewee can read."""
+        by_user = {}
         for deadline in deadlines:
-            user = deadline._escalation_user()
-            deadline.write(
+            by_user.setdefault(deadline._escalation_user(), []).append(deadline.id)
+        for user, ids in by_user.items():
+            self.browse(ids).write(
                 {
                     "escalation_done": True,
                     "date_escalated": today,
@@ -661,63 +690,89 @@ class HrPerformanceDeadline(models.Model):
             )
             if not user:
                 _logger.info(
-                    "Overdue deadline %s not escalated: %s has no headteacher set.",
-                    deadline.id,
-                    deadline.company_id.name,
+                    "Overdue deadlines %s not escalated: their school has no headteacher set.",
+                    ids,
                 )
 
     @api.model
-    def _send_escalation_digests(self):
-        """One e-mail per headteacher listing what is overdue in their schools, with
-        links, for the deadlines escalated since their last digest. Locked like the
-        batches: two workers never send the same digest."""
-        domain = [
-            ("escalation_done", "=", True),
-            ("escalation_digest_sent", "=", False),
-            ("escalation_user_id", "!=", False),
-        ]
-        pending = self.search(domain).try_lock_for_update()
+    def _send_digests(self):
+        """One e-mail per person, with links: the deadlines they must meet that are due
+        soon (the reminders of the run) and, for a headteacher, what is overdue in their
+        schools (the escalations), never one e-mail per deadline. The rows are locked
+        (``FOR UPDATE SKIP LOCKED``) and marked sent in the transaction that creates the
+        e-mails: two workers never send the same item, and a crash sends it the next run."""
+        reminder = Domain("reminder_digest_pending", "=", True) & Domain(
+            "responsible_user_id", "!=", False
+        )
+        escalation = (
+            Domain("escalation_done", "=", True)
+            & Domain("escalation_digest_sent", "=", False)
+            & Domain("escalation_user_id", "!=", False)
+        )
+        pending = self.search(reminder | escalation).try_lock_for_update()
         pending.invalidate_recordset()
-        pending = pending.filtered_domain(domain)
-        if not pending:
+        reminders = pending.filtered_domain(reminder)
+        escalations = pending.filtered_domain(escalation)
+        if not (reminders or escalations):
             return
+        due_by_user = reminders.grouped("responsible_user_id")
+        new_by_user = escalations.grouped("escalation_user_id")
+        # Everything still overdue of each headteacher, in one query for all of them.
+        overdue = self.search(
+            [
+                ("escalation_user_id", "in", list({user.id for user in new_by_user})),
+                ("status", "in", ["missed"]),
+                ("review_id.state", "not in", CLOSED_REVIEW_STATES),
+            ]
+        ).grouped("escalation_user_id")
         vals_list = []
-        for user, new in pending.grouped("escalation_user_id").items():
-            overdue = self.search(
-                [
-                    ("escalation_user_id", "=", user.id),
-                    ("status", "in", ["missed"]),
-                    ("review_id.state", "not in", CLOSED_REVIEW_STATES),
-                ]
+        for user in dict.fromkeys([*due_by_user, *new_by_user]):
+            new = new_by_user.get(user, self.browse())
+            vals_list.append(
+                self._digest_mail_values(
+                    user,
+                    due=due_by_user.get(user, self.browse()),
+                    overdue=(overdue.get(user, self.browse()) | new) if new else new,
+                    new=new,
+                )
             )
-            vals_list.append(self._digest_mail_values(user, overdue | new, new))
-        pending.write({"escalation_digest_sent": True})
+        reminders.write({"reminder_digest_pending": False})
+        escalations.write({"escalation_digest_sent": True})
         # Sent by the system on behalf of the schools.
         self.env["mail.mail"].sudo().create(vals_list)
         self.env["ir.cron"]._commit_progress(len(pending))
 
     @api.model
-    def _digest_mail_values(self, user, deadlines, new):
+    def _digest_mail_values(self, user, due, overdue, new):
         lang = user.lang or self.env.lang
         env = self.with_context(lang=lang).env
-        deadlines = deadlines.with_env(env).sorted(lambda d: (d.company_id.name, d.date_due))
+        due = due.with_env(env).sorted(lambda d: (d.date_due, d.company_id.name, d.id))
+        overdue = overdue.with_env(env).sorted(lambda d: (d.company_id.name, d.date_due, d.id))
         body = env["ir.qweb"]._render(
-            "hr_school_performance.deadline_escalation_digest",
+            "hr_school_performance.deadline_digest",
             {
                 "user": user,
-                "deadlines": deadlines,
+                "due": due,
+                "overdue": overdue,
                 "new_ids": set(new.ids),
-                "links": {d.id: d._target()._notify_get_action_link("view") for d in deadlines},
+                "links": {d.id: d._target()._notify_get_action_link("view") for d in due | overdue},
                 "format_date": lambda day: format_date(env, day),
             },
             minimal_qcontext=True,
         )
-        company = deadlines.company_id[:1]
+        if due and overdue:
+            subject = env._(
+                "Performance deadlines: %(due)s due soon, %(overdue)s overdue",
+                due=len(due),
+                overdue=len(overdue),
+            )
+        elif due:
+            subject = env._("Performance deadlines due soon: %(count)s", count=len(due))
+        else:
+            subject = env._("Overdue performance deadlines: %(count)s", count=len(overdue))
+        company = (due | overdue).company_id[:1]
         return {
-            "subject": env._(
-                "Overdue performance deadlines: %(count)s",
-                count=len(deadlines),
-            ),
+            "subject": subject,
             "body_html": body,
             "email_from": company.email_formatted or self.env.user.email_formatted,
             "recipient_ids": [(4, user.partner_id.id)],
@@ -732,15 +787,6 @@ class HrPerformanceDeadline(models.Model):
         if user and user == self.responsible_user_id and self.company_id.parent_id:
             user = self.company_id.parent_id._performance_escalation_user() or user
         return user
-
-    def _send_mails(self, deadlines, template_xmlid):
-        if not deadlines:
-            return
-        template = self.env.ref(template_xmlid, raise_if_not_found=False)
-        if not template:
-            return
-        # Reminders are sent by the system on behalf of the school.
-        template.sudo().send_mail_batch(deadlines.ids)
 
     def _todo_summary(self):
         self.ensure_one()

@@ -1,5 +1,7 @@
-from odoo import api, models
+from odoo import api, models, tools
 from odoo.exceptions import ValidationError
+from odoo.fields import Domain
+from odoo.orm.domains import DomainAnd, DomainCondition
 
 
 class MailActivity(models.Model):
@@ -63,12 +65,47 @@ class MailActivity(models.Model):
         forbidden |= unreadable
         return forbidden, lambda: forbidden._make_access_error(operation)
 
+    @api.model
+    @tools.ormcache()
+    def _performance_confidential_models(self):
+        """The models whose activities are filtered by the access to their record (the
+        registry's, cached per process: models only change with the registry)."""
+        return frozenset(
+            name
+            for name, model in self.env.registry.items()
+            if getattr(model, "_performance_confidential", False) and not model._abstract
+        )
+
+    @api.model
+    def _performance_confidential_models_in(self, domain):
+        """The confidential models whose activities ``domain`` may find: those its
+        top-level ``res_model`` conditions allow (every app's own activity searches name
+        their model, which is seldom one of these)."""
+        models = self._performance_confidential_models()
+        domain = Domain(domain)
+        conditions = domain.children if isinstance(domain, DomainAnd) else [domain]
+        for condition in conditions:
+            if not isinstance(condition, DomainCondition) or condition.field_expr != "res_model":
+                continue
+            if condition.operator in ("=", "in"):
+                value = condition.value
+                models &= {value} if isinstance(value, str) else set(value or ())
+        return models
+
     def _search(self, domain, offset=0, limit=None, order=None, *, bypass_access=False, **kwargs):
         query = super()._search(domain, offset, limit, order, bypass_access=bypass_access, **kwargs)
         if self.env.is_superuser() or bypass_access:
             return query
+        # Only where confidential records may be among the results (issue 14: this check
+        # ran on every activity search of every app).
+        if not self._performance_confidential_models_in(domain):
+            return query
         activities = self.browse(query.get_result_ids())
-        unreadable = activities._performance_unreadable()
+        # Core already left out the activities on records the user cannot read, but for
+        # those assigned to the user: only those are checked here.
+        # sudo: the assignee of the activities found, to know which core let through.
+        mine = activities.sudo().filtered(lambda a: a.user_id.id == self.env.uid)
+        unreadable = mine.sudo(False)._performance_unreadable()
         if not unreadable:
             return query
         return (activities - unreadable)._as_query(ordered=True)

@@ -47,3 +47,5 @@ from . import test_portal_tour
 from . import test_policy_presets
 from . import test_retention
 from . import test_governor_report
+from . import test_scale_query_budgets
+from . import test_deadline_digest

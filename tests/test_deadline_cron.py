@@ -3,6 +3,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools import format_date
 
 from .common import HrSchoolPerformanceCase, london
 
@@ -43,14 +44,12 @@ class TestDeadlineCron(HrSchoolPerformanceCase):
             ]
         )
 
-    def _mails(self, template_xmlid, partner):
-        template = self.env.ref(template_xmlid)
-        subject_start = template.subject.split(":")[0]
+    def _reminders(self, partner):
+        """The daily digests of what ``partner`` must do soon (their reminders)."""
         return self.env["mail.mail"].search(
             [
-                ("model", "=", "hr.performance.deadline"),
                 ("recipient_ids", "in", partner.ids),
-                ("subject", "=like", f"{subject_start}:%"),
+                ("subject", "=like", "Performance deadlines due soon:%"),
             ]
         )
 
@@ -61,7 +60,6 @@ class TestDeadlineCron(HrSchoolPerformanceCase):
         self.assertEqual(self_evaluation.date_reminder, date(2026, 10, 16))
         self.assertEqual(self_evaluation.date_escalation, date(2026, 10, 21))
         tom, helen = self.reviewee_user.partner_id, self.headteacher_user.partner_id
-        reminder = "hr_school_performance.mail_template_deadline_reminder"
 
         # 13 October: Tom's self-evaluation becomes a to-do; Tina's planning meeting,
         # due on 29 September and never held, goes to the headteacher.
@@ -77,7 +75,7 @@ class TestDeadlineCron(HrSchoolPerformanceCase):
             # digest e-mail, once.
             self.assertFalse(self._activities(self.review_tina, OVERDUE_TYPE))
             self.assertEqual(len(self._digests(helen)), 1)
-            self.assertFalse(self._mails(reminder, tom))
+            self.assertFalse(self._reminders(tom))
         planning = self._deadline(self.review_tina, "planning_meeting")
         self.assertEqual(planning.escalation_user_id, self.headteacher_user)
         self.assertTrue(planning.reminder_done)
@@ -86,14 +84,16 @@ class TestDeadlineCron(HrSchoolPerformanceCase):
         self.assertIn("Tina Assistant", digest.body_html)
         self.assertIn(f"res_id={self.review_tina.id}", digest.body_html, "a link to the review")
 
-        # 16 October: two working days before, the reminder, once.
+        # 16 October: two working days before, the reminder in Tom's digest, once.
         for _run in range(2):
             with freeze_time("2026-10-16 06:00"):
                 self._run_cron()
-            mails = self._mails(reminder, tom)
+            mails = self._reminders(tom)
             self.assertEqual(len(mails), 1)
-        self.assertIn("Self-evaluation returned", mails.subject)
-        self.assertIn("20", mails.subject)
+        self.assertEqual(mails.subject, "Performance deadlines due soon: 1")
+        self.assertIn("Self-evaluation returned", mails.body_html)
+        self.assertIn(format_date(self.env, date(2026, 10, 20)), mails.body_html)
+        self.assertIn(f"res_id={self.review.id}", mails.body_html, "a link to the review")
         self.assertEqual(self_evaluation.date_reminder_sent, date(2026, 10, 16))
 
         # 21 October: not returned: escalated to the headteacher, once.
@@ -218,8 +218,10 @@ class TestDeadlineCron(HrSchoolPerformanceCase):
                 ["Return the self-evaluation", "Send the meeting invitation"],
             )
             self.assertTrue(self._deadline(review, "self_evaluation").date_reminder_sent)
-        self.assertEqual(
-            with_5, with_50, f"the cron took {with_5} queries with 5 reviews, {with_50} with 50"
+        # No more with 50 reviews than with 5 (the run with 5 may fill a cache or two the
+        # run with 50 then finds warm).
+        self.assertLessEqual(
+            with_50, with_5, f"the cron took {with_5} queries with 5 reviews, {with_50} with 50"
         )
 
 
