@@ -1,4 +1,5 @@
 import logging
+from contextvars import ContextVar
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -11,6 +12,11 @@ from .hr_performance_deadline_rule import (
     REVIEW_DONE_FIELDS,
     REVIEW_EVENT_FIELDS,
 )
+
+# Ids of the deadlines the deadline engine itself drops because they no longer apply (a
+# rule removed, a review left out of a moderation sample): not a record being deleted, so
+# the retention guard lets them go.
+_DROPPING = ContextVar("hsp_deadline_dropping", default=frozenset())
 
 _logger = logging.getLogger(__name__)
 
@@ -493,7 +499,11 @@ class HrPerformanceDeadline(models.Model):
                 deadline._update_from_spec(spec)
         obsolete = existing - kept
         obsolete._close_activities(self.env._("Done: this deadline no longer applies."))
-        obsolete.unlink()
+        token = _DROPPING.set(frozenset(obsolete.ids))
+        try:
+            obsolete.unlink()
+        finally:
+            _DROPPING.reset(token)
         Deadline.create(to_create)
         closed_rows = kept.filtered(
             lambda d: (

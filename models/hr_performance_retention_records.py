@@ -3,6 +3,7 @@ each declares what anonymising it keeps, or that it is always deleted."""
 
 from odoo import api, models
 
+from .hr_performance_deadline import _DROPPING
 from .hr_performance_retention_mixin import is_disposing
 
 
@@ -61,9 +62,14 @@ class HrPerformanceDeadline(models.Model):
     _hsp_retention_sequence = 30
 
     def _hsp_retention_is_retained(self):
-        # The rows of an open review are the deadline engine's to move and drop.
+        # The rows of an open review are the deadline engine's to move and drop, as are
+        # those it drops because they no longer apply.
+        dropping = _DROPPING.get()
         return self.filtered(
-            lambda deadline: deadline.sudo().review_id.state in ("completed", "cancelled")
+            lambda deadline: (
+                deadline.id not in dropping
+                and deadline.sudo().review_id.state in ("completed", "cancelled")
+            )
         )
 
     def _hsp_retention_anonymise_values(self):
