@@ -120,7 +120,10 @@ class TestGovernorReportFigures(GovernorReportCase):
         for key, value in true.items():
             self.assertIn(reviews[key], (None, value), key)
         self.assertIsNone(reviews[("Catering", "Not completed")])  # one person
-        self.assertEqual(reviews[("Catering", "Total")], 10)
+        # The due total (10) may be hidden too: with the outcomes' total (9) = on time + late
+        # and on time + late + open = due, publishing it would give the open review away
+        # once on time and late are hidden.
+        self.assertIn(reviews[("Catering", "Total")], (None, 10))
         outcomes = self._figures(report, "outcomes")
         self.assertEqual(outcomes[("Catering", "Exceeded")], 4)
         self.assertEqual(outcomes[("Catering", "Progressing")], 3)
@@ -213,7 +216,7 @@ class TestGovernorReportFigures(GovernorReportCase):
         self.trust.performance_report_threshold = 2
         report = self._report(role=HR_MANAGER, company=self.trust)
         reviews = self._figures(report, "reviews")
-        self.assertEqual(reviews[("Catering", "Total")], 10)
+        self.assertIn(reviews[("Catering", "Total")], (None, 10))
         outcomes = self._figures(report, "outcomes")
         self.assertEqual(outcomes[("Catering", "Exceeded")], 4)
 
