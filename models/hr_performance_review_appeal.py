@@ -1,6 +1,11 @@
 from odoo import api, fields, models
 from odoo.tools import format_date
 
+# What the moderation's final outcome depends on, as written on the review.
+OUTCOME_TRIGGERS = frozenset(
+    ("state", "moderation_decision", "moderation_selected", "moderation_sampled", "outcome_final")
+)
+
 
 class HrPerformanceReview(models.Model):
     """Appeals against a review's final statement, seen from the review: the reviewee and
@@ -49,12 +54,21 @@ class HrPerformanceReview(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if vals.get("outcome_final"):
-            # A formal appeal waits for the moderation to complete; it goes on now.
-            self.env["hr.performance.appeal"].sudo().search(
-                [("review_id", "in", self.ids), ("state", "=", "waiting")]
-            )._route_waiting()
+        if OUTCOME_TRIGGERS & set(vals):
+            self._route_final_appeals()
         return result
+
+    def _route_final_appeals(self):
+        """A formal appeal waits for the moderation to complete (``outcome_final``, computed
+        by the moderation); route those of ``self`` whose outcome is final now."""
+        # sudo: routing follows the moderation, whoever completed it.
+        waiting = (
+            self.env["hr.performance.appeal"]
+            .sudo()
+            .search([("review_id", "in", self.ids), ("state", "=", "waiting")])
+        )
+        if waiting:
+            waiting._route_waiting()
 
     def action_view_appeals(self):
         self.ensure_one()
@@ -66,3 +80,21 @@ class HrPerformanceReview(models.Model):
             "domain": [("review_id", "=", self.id)],
             "context": {"default_review_id": self.id},
         }
+
+
+class HrPerformanceModeration(models.Model):
+    """Completing (or choosing not to do) the moderation of a cycle makes its outcomes final:
+    the appeals waiting for it go on."""
+
+    _inherit = "hr.performance.moderation"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        moderations = super().create(vals_list)
+        moderations.cycle_id.review_ids._route_final_appeals()
+        return moderations
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.cycle_id.review_ids._route_final_appeals()
+        return result
