@@ -71,3 +71,4 @@ from . import hr_performance_retention_records
 from . import hr_performance_governor_report
 from . import hr_performance_governor_report_line
 from . import hr_performance_review_scale
+from . import hr_performance_retention_outcomes

@@ -156,7 +156,7 @@ class HrPerformanceRetentionMixin(models.AbstractModel):
         """The values that anonymise the records of ``self``: every stored free text
         emptied; models add the person and what else identifies them."""
         return {
-            name: False
+            name: "—" if field.required else False
             for name, field in self._fields.items()
             if field.type in ("text", "html")
             and field.store

@@ -49,3 +49,4 @@ from . import test_retention
 from . import test_governor_report
 from . import test_scale_query_budgets
 from . import test_deadline_digest
+from . import test_retention_outcomes
