@@ -72,3 +72,4 @@ from . import hr_performance_governor_report
 from . import hr_performance_governor_report_line
 from . import hr_performance_review_scale
 from . import hr_performance_retention_outcomes
+from . import hr_performance_governor_report_outcomes

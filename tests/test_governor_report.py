@@ -140,9 +140,13 @@ class TestGovernorReportFigures(GovernorReportCase):
         self.assertIsNone(support[("Course or training event", "Needs")])
         deadlines = self._figures(report, "deadlines")
         self.assertTrue(deadlines)
-        # Sections kept by other features say so rather than show figures.
-        not_recorded = report.sudo().line_ids.filtered("not_recorded").mapped("table_key")
-        self.assertEqual(sorted(not_recorded), ["appeals", "moderation"])
+        # Moderation and appeals come from their own records: the nine completed catering
+        # reviews, none moderated (no moderation was recorded for the cycle), no appeal.
+        moderation = self._figures(report, "moderation")
+        self.assertEqual(moderation[("Catering", "Total")], 9)
+        self.assertEqual(moderation[("Catering", "Not moderated")], 9)
+        self.assertFalse(self._figures(report, "appeals"))
+        self.assertFalse(report.sudo().line_ids.filtered("not_recorded"))
         self.assertEqual(report.threshold, 2)
         # No name of anyone appears in the report.
         html = str(report.summary_html)
@@ -238,7 +242,7 @@ class TestGovernorReportFigures(GovernorReportCase):
             "Reviews due",
             "Catering",
             "Completed on time",
-            "Not recorded: moderation records",
+            "Moderation",
             "01/09/2025",
             "—",
         ):
@@ -311,8 +315,9 @@ class TestEqualityMonitoring(GovernorReportCase):
         self.assertEqual(gender[("Female", "Total")], 6)
         age = self._figures(report, "age")
         self.assertTrue(age)
-        not_recorded = report.sudo().line_ids.filtered("not_recorded").mapped("table_key")
-        self.assertEqual(not_recorded, ["pay"])
+        # Pay decisions come from their records (none on these reviews).
+        self.assertFalse(self._figures(report, "pay"))
+        self.assertFalse(report.sudo().line_ids.filtered("not_recorded"))
 
     def test_consistency_flag_between_reviewers(self):
         self.school.write({"performance_report_threshold": 4, "performance_equality_spread": 25})
