@@ -308,9 +308,6 @@ class HrPerformanceReview(models.Model):
         roles = super()._get_record_roles(groups)
         if self.id in _MODERATING.get():
             roles = roles | {"moderation"}
-        if "reviewer" in roles and self.moderation_decision == "revision":
-            # The reviewer signs the revised statement, also of a completed review.
-            roles = roles | {"statement_reviser"}
         return roles
 
     @api.model
@@ -319,7 +316,6 @@ class HrPerformanceReview(models.Model):
         if rights is None:
             return rights
         rights["moderation"] = dict.fromkeys(MODERATION_FIELDS)
-        rights["statement_reviser"] = {"date_statement_signed": None}
         return rights
 
     def write(self, vals):
