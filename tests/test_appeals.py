@@ -42,7 +42,7 @@ class TestAppeals(HrSchoolPerformanceCase):
             cls._advance(review, "final_review")
             cls._prepare_for(review, "final_review")
             cls._advance(review, "completed")
-        (cls.review | cls.review_tina).write({"date_statement_signed": date(2027, 7, 12)})
+        (cls.review | cls.review_tina).sudo().write({"date_statement_signed": date(2027, 7, 12)})
         cls.second_governor = cls._make_user(
             "hsp.governor2", "hr_school_performance.hr_school_performance_group_governor"
         )
@@ -246,7 +246,7 @@ class TestAppeals(HrSchoolPerformanceCase):
             with self.assertRefused(UserError, "The appeal window for .* closed on"):
                 self._lodge()
         self.assertFalse(Appeal.search([("review_id", "=", self.review.id)]))
-        self.review.date_statement_signed = False
+        self.review.sudo().date_statement_signed = False
         with self.assertRefused(UserError, "no signed final statement"):
             self._lodge()
         self.assertFalse(Appeal.search([("review_id", "=", self.review.id)]))

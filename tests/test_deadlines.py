@@ -233,7 +233,7 @@ class TestDeadlines(HrSchoolPerformanceCase):
         # Stamped by the statement when both have signed (test_statement.py drives that
         # path); here the system records the event the deadlines count from.
         with freeze_time("2026-11-12 16:00"):
-            self.review.date_statement_signed = date(2026, 11, 12)
+            self.review.sudo().date_statement_signed = date(2026, 11, 12)
 
     def test_waive_a_deadline(self):
         self._sign_statement()

@@ -30,7 +30,7 @@ class TestModeration(HrSchoolPerformanceCase):
         with freeze_time("2026-09-25 12:00"):
             self._prepare_for(review, "planning")
             self._advance(review, "final_review")
-            review.date_statement_signed = self.SIGNED
+            review.sudo().date_statement_signed = self.SIGNED
             self._prepare_for(review, "final_review")
             self._advance(review, "completed")
         self.env.flush_all()
@@ -194,7 +194,7 @@ class TestModeration(HrSchoolPerformanceCase):
         with freeze_time("2026-10-08 12:00"):
             # Both sign the revised statement of the completed review (the signing stamps
             # the date; test_statement.py drives that path).
-            review.date_statement_signed = date(2026, 10, 8)
+            review.sudo().date_statement_signed = date(2026, 10, 8)
         self.assertEqual(revised.status, "met")
         self.assertEqual(review.moderation_state, "pending")
         # The revised statement is moderated within 10 working days of its signature.

@@ -20,7 +20,7 @@ class TestModerationTour(PayCase, HttpCase):
         with freeze_time("2026-09-01 08:00"):
             cls._launch(cls.lunch_cycle)
         # The reviewers signed the four planning statements on 25 September.
-        cls.lunch_cycle.review_ids.write({"date_statement_signed": date(2026, 9, 25)})
+        cls.lunch_cycle.review_ids.sudo().write({"date_statement_signed": date(2026, 9, 25)})
         cls.lunch_moderation = cls._record_moderation(
             cls.lunch_cycle, "sample", sample_kind="number", sample_size=2
         )

@@ -49,7 +49,7 @@ class PayCase(HrSchoolPerformanceCase):
                 }
             )
             cls._advance(review, "final_review")
-            review.date_statement_signed = date(2026, 9, 25)
+            review.sudo().date_statement_signed = date(2026, 9, 25)
             cls._prepare_for(review, "final_review")
             review.write(
                 {

@@ -339,7 +339,7 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
         """An appeal against the completed review, a concern (with a target) about the
         current one, a warning, the two wizards, and the headteacher's review panel."""
         env = cls.env
-        cls.review_done.date_statement_signed = date(2026, 1, 12)
+        cls.review_done.sudo().date_statement_signed = date(2026, 1, 12)
         cls.appeal = env["hr.performance.appeal"].create(
             {"review_id": cls.review_done.id, "entries_appealed": "Objective 1", "grounds": "x"}
         )

@@ -31,7 +31,7 @@ class TestRetentionOfOutcomes(RetentionCase):
             },
             {},
         )
-        review.date_statement_signed = date(2025, 7, 10)
+        review.sudo().date_statement_signed = date(2025, 7, 10)
         cls.appeal = cls.env["hr.performance.appeal"].create(
             {
                 "review_id": review.id,
