@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date, format_datetime
 
+from .hr_performance_retention_mixin import is_disposing
+
 STATES = [
     ("planning", "Planning"),
     ("agreed", "Objectives Agreed"),
@@ -768,7 +770,11 @@ class HrPerformanceReview(models.Model):
         result = super()._check_write_rules(vals)
         if "reviewer_id" in vals:
             self._check_reviewer_write(vals["reviewer_id"])
-        if {"cycle_id", "employee_id"} & set(vals) and any(r.state != "planning" for r in self):
+        if (
+            {"cycle_id", "employee_id"} & set(vals)
+            and not is_disposing(self)
+            and any(r.state != "planning" for r in self)
+        ):
             raise UserError(self.env._("The reviewee and cycle of a started review cannot change."))
         if vals.get("state") and not self.env.su:
             self._check_transition_ready(vals["state"])
