@@ -449,7 +449,9 @@ class HrPerformanceReview(models.Model):
         is only a date recorded before statements existed has that date cleared, with the
         reason posted. Either way the review waits for a new signature."""
         self.ensure_one()
-        if self.statement_id.state == "signed":
+        if self.statement_id:
+            # A review with a statement goes through the statement's own checks (role,
+            # reason, signed): a draft is changed, not revised.
             revision = super()._request_statement_revision(reason)
         else:
             revision = self.env["hr.performance.statement"]

@@ -7,6 +7,8 @@ from .hr_performance_statement import _superseding
 
 # The review's event dates the statement's steps stamp: nobody types them any more.
 STAMPED_DATES = ("date_draft_sent", "date_comments", "date_statement_signed")
+# Who may revise a signed statement (a revision meeting, moderation, an appeal).
+STATEMENT_REVISION_ROLES = frozenset({"reviewer", "headteacher", "hr"})
 # The review fields a signed statement holds: frozen on the review it was drafted for ...
 FROZEN_OWN_FIELDS = (
     "pre_helping_factors",
@@ -76,6 +78,14 @@ class HrPerformanceReview(models.Model):
         "before the statement is signed.",
     )
     can_draft_statement = fields.Boolean(compute="_compute_can_draft_statement")
+    can_request_statement_revision = fields.Boolean(
+        compute="_compute_can_request_statement_revision"
+    )
+    midyear_signature_ids = fields.Many2many(
+        "hr.performance.signature",
+        compute="_compute_midyear_signature_ids",
+        string="Mid-Year Signatures",
+    )
     # Stamped by the statement's steps (see _stamp_statement_event), not typed.
     date_draft_sent = fields.Date(readonly=True)
     date_comments = fields.Date(readonly=True)
@@ -96,6 +106,23 @@ class HrPerformanceReview(models.Model):
                 and review.state in ("planning", "agreed", "in_progress")
                 and not review.statement_ids
             )
+
+    @api.depends_context("uid")
+    @api.depends("statement_id.state", "statement_id.superseded")
+    def _compute_can_request_statement_revision(self):
+        roles = self._get_user_roles()
+        for review in self:
+            review.can_request_statement_revision = bool(
+                roles[review.id] & STATEMENT_REVISION_ROLES
+                and review.statement_id.state == "signed"
+            )
+
+    def _compute_midyear_signature_ids(self):
+        signatures = self.env["hr.performance.signature"].search(
+            [("review_id", "in", self.ids), ("document_kind", "=", "midyear")]
+        )
+        for review in self:
+            review.midyear_signature_ids = signatures.filtered(lambda s, r=review: s.review_id == r)
 
     # ------------------------------------------------------------------
     # Rights: the stamped dates are events, not typed
@@ -320,6 +347,19 @@ class HrPerformanceReview(models.Model):
             "res_id": self.statement_id.id,
         }
 
+    def action_open_statement_revision(self):
+        """The revision wizard: asks the reason, then ``_request_statement_revision``."""
+        self.ensure_one()
+        self._check_roles(STATEMENT_REVISION_ROLES)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Request a Revision"),
+            "res_model": "hr.performance.statement.revise",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_review_id": self.id},
+        }
+
     def _request_statement_revision(self, reason):
         """A change after signing: a new draft version of the signed statement, with its
         reason, to be signed again by both; the signed version stays readable. Returns the
@@ -333,7 +373,7 @@ class HrPerformanceReview(models.Model):
                     review=self.display_name,
                 )
             )
-        self._check_roles({"reviewer", "headteacher", "hr"})
+        self._check_roles(STATEMENT_REVISION_ROLES)
         current = self.statement_id
         if not current or current.state != "signed":
             raise UserError(

@@ -159,6 +159,7 @@ class HrPerformanceStatement(models.Model):
     can_comment = fields.Boolean(compute="_compute_can_transition")
     can_finalise = fields.Boolean(compute="_compute_can_transition")
     can_sign = fields.Boolean(compute="_compute_can_sign")
+    can_request_revision = fields.Boolean(compute="_compute_can_request_revision")
 
     _unique_version = models.UniqueIndex(
         "(review_id, version)", "A review has one statement of each version."
@@ -196,6 +197,16 @@ class HrPerformanceStatement(models.Model):
                 statement.state == "final"
                 and statement._signer_roles(roles_by_statement[statement.id])
                 - set(statement.signature_ids.mapped("signer_role"))
+            )
+
+    @api.depends_context("uid")
+    @api.depends("state", "superseded", "review_id.can_request_statement_revision")
+    def _compute_can_request_revision(self):
+        for statement in self:
+            statement.can_request_revision = bool(
+                statement.state == "signed"
+                and not statement.superseded
+                and statement.review_id.can_request_statement_revision
             )
 
     @api.depends_context("lang")
@@ -360,6 +371,11 @@ class HrPerformanceStatement(models.Model):
             message_type="comment",
             subtype_xmlid="mail.mt_note" if not partner else "mail.mt_comment",
         )
+
+    def action_open_revision(self):
+        """Request a revision of this signed statement (the review's wizard)."""
+        self.ensure_one()
+        return self.review_id.action_open_statement_revision()
 
     def action_open_sign(self):
         self.ensure_one()

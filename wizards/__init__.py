@@ -6,3 +6,4 @@ from . import hr_performance_moderation_revise
 from . import hr_performance_review_restart
 from . import hr_performance_concern_extend
 from . import hr_performance_policy_preset_apply
+from . import hr_performance_statement_revise
