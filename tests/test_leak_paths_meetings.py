@@ -49,6 +49,8 @@ POINTING_MODELS = {
     "hr.performance.moderation.revise": "transient",
     "hr.performance.appeal": "guarded",
     "hr.performance.concern": "guarded",
+    "hr.performance.concern.target": "rule",
+    "hr.performance.statement.revise": "transient",
     "hr.performance.warning": "guarded",
     "hr.performance.headteacher.panel": "guarded",
     "hr.performance.review.restart": "transient",
