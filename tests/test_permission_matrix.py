@@ -128,6 +128,13 @@ EXPECTED = {
         C: REVIEW_READERS,
         U: NOBODY,
     },
+    # A signed statement is revised by its reviewer, the headteacher or HR, with a reason.
+    "hr.performance.statement.revise": {
+        R: {REVIEWER},
+        W: {REVIEWER},
+        C: {REVIEWER} | HEAD_OR_HR_A,
+        U: NOBODY,
+    },
     # Moderation and pay (issue 10): the headteacher moderates; the headteacher or a governor
     # decides on pay; payroll alone reads its interface; governors see the distribution.
     "hr.performance.pay.scale": {R: EVERYONE, W: MANAGER, C: MANAGER, U: MANAGER},
@@ -288,6 +295,11 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
             cls.users[REVIEWER],
             "hr.performance.signature.sign",
             {"statement_id": cls.statement.id, "signed_name": "Maria", "signature": cls.SIGNATURE},
+        )
+        cls.statement_revise_wizard = cls._create_as(
+            cls.users[REVIEWER],
+            "hr.performance.statement.revise",
+            {"review_id": cls.review.id, "reason": "Objective moved at the revision meeting"},
         )
 
     @classmethod
@@ -670,6 +682,12 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
                     "signed_name": "New",
                     "signature": self.SIGNATURE,
                 },
+            ),
+            "hr.performance.statement.revise": (
+                self.statement_revise_wizard,
+                "reason",
+                {"reason": "Updated"},
+                {"review_id": self.review.id, "reason": "New"},
             ),
             "hr.performance.training.audit": (
                 self.audit_wizard,

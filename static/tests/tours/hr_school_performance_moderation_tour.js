@@ -107,14 +107,20 @@ registry.category("web_tour.tours").add("hr_school_performance_pay_decision_tour
             run: "click",
         },
         {
+            // Odoo 19 shows a filled date (today's, by default) as a button until focused.
+            content: "Open the decision date",
+            trigger: ".o_form_view .o_field_widget[name=date_decision] button",
+            run: "click",
+        },
+        {
             content: "Decided on 15 October",
             trigger: ".o_form_view .o_field_widget[name=date_decision] input",
-            run: "edit 10/15/2026",
+            run: "edit 10/15/2026 && press Escape",
         },
         {
             content: "Effective from 1 November",
             trigger: ".o_form_view .o_field_widget[name=date_effective] input",
-            run: "edit 11/01/2026",
+            run: "edit 11/01/2026 && press Escape",
         },
         {
             content: "The recommended point",
