@@ -486,15 +486,11 @@ class HrPerformanceConfidentialMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     def _partners_without_read_access(self, partners):
         """The partners of ``partners`` who cannot read every record of ``self``: partners
-        with no internal user (external addresses, portal users) and users whom the record
-        rules keep out."""
-        # sudo: which internal users a partner has is needed to test their rights; only
-        # the refused partners are returned.
-        users = (
-            self.env["res.users"]
-            .sudo()
-            .search([("partner_id", "in", partners.ids), ("share", "=", False)])
-        )
+        with no user (external addresses) and users whom the record rules keep out (a portal
+        user reads only their own reviews and statements)."""
+        # sudo: which users a partner has is needed to test their rights; only the refused
+        # partners are returned.
+        users = self.env["res.users"].sudo().search([("partner_id", "in", partners.ids)])
         readers = {user.partner_id.id for user in users if self._can_be_read_by(user)}
         return partners.filtered(lambda partner: partner.id not in readers)
 

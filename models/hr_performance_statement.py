@@ -552,9 +552,10 @@ class HrPerformanceStatement(models.Model):
         """Render the signed statement once; the report keeps the file (its ``attachment``)
         and returns it, byte for byte, every time it is printed again."""
         self.ensure_one()
-        report = self.env.ref("hr_school_performance.hr_performance_statement_report")
         # sudo: the frozen original is stored whoever signed last (the reviewee may not
-        # attach files to a statement); the signers could read and sign it.
+        # attach files to a statement, and a portal reviewee may not read report actions);
+        # the signers could read and sign it.
+        report = self.env.ref("hr_school_performance.hr_performance_statement_report").sudo()
         report_env = self.env["ir.actions.report"].sudo()
         report_env._render_qweb_pdf(report.report_name, self.ids)
         return report.retrieve_attachment(self.sudo())

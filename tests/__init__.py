@@ -44,6 +44,7 @@ from . import test_headteacher_review
 from . import test_job_chat
 from . import test_portal
 from . import test_portal_tour
+from . import test_portal_statement
 from . import test_policy_presets
 from . import test_retention
 from . import test_governor_report
