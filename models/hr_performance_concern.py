@@ -179,6 +179,7 @@ class HrPerformanceConcern(models.Model):
         result = super().write(vals)
         if {"date_meeting", "date_review"} & set(vals):
             self._check_period_limit()
+            self.filtered(lambda c: c.state == "running")._mirror_on_review()
         return result
 
     # ------------------------------------------------------------------
@@ -292,6 +293,8 @@ class HrPerformanceConcern(models.Model):
             # sudo: the extension (date and reason) is recorded here only, once the caller's
             # right to decide the outcome was checked above.
             concern.sudo().write({"date_review": date_review, "extension_reason": reason})
+            # The support-review deadline moves with the period.
+            concern._mirror_on_review()
             concern._post(
                 self.env._(
                     "Monitoring period extended to %(date)s: %(reason)s",
@@ -416,6 +419,7 @@ class HrPerformanceConcern(models.Model):
                 continue
             vals = {
                 "date_concern_meeting": concern.date_meeting,
+                "date_support_review_due": concern.date_review_due or False,
                 "date_support_review": concern.date_outcome or False,
             }
             if any(review[name] != value for name, value in vals.items()):

@@ -398,6 +398,8 @@ class HrPerformanceDeadline(models.Model):
             "reviewer": reviewer,
             "reviewee": review.employee_user_id or reviewer,
             "headteacher": head,
+            # sudo: who chairs the governors' panel decides who acts, not who reads.
+            "panel_chair": review.sudo()._open_headteacher_panel().chair_user_id or reviewer,
         }
         specs = []
         for rule in review.job_group_id.deadline_rule_ids:

@@ -9,12 +9,21 @@ EVENTS = [
     ("planning_meeting", "Planning meeting"),
     ("draft_sent", "Draft statement sent"),
     ("concern_meeting", "Concerns meeting"),
+    ("support_review_due", "Support period review date (with extensions)"),
     ("midyear_date", "Mid-year review date"),
     ("observation", "Observation"),
     ("statement_signed", "Final statement signed"),
     ("revision_requested", "Revised statement instructed"),
     ("pay_decision_date", "Pay decision date of the job group"),
+    ("headteacher_review_due", "Headteacher's review date set by the governors"),
 ]
+# Events that already are due dates: a rule may count zero days from them.
+DUE_DATE_EVENTS = (
+    "midyear_date",
+    "pay_decision_date",
+    "support_review_due",
+    "headteacher_review_due",
+)
 # What marks a deadline met: the recorded event that stamps it done.
 DONE_EVENTS = [
     ("planning_meeting", "Planning meeting held"),
@@ -37,10 +46,12 @@ REVIEW_EVENT_FIELDS = {
     "planning_meeting": "meeting_date",
     "draft_sent": "date_draft_sent",
     "concern_meeting": "date_concern_meeting",
+    "support_review_due": "date_support_review_due",
     "midyear_date": "date_midyear",
     "statement_signed": "date_statement_signed",
     "revision_requested": "date_revision_requested",
     "pay_decision_date": "date_pay_decision_due",
+    "headteacher_review_due": "date_headteacher_review_due",
 }
 REVIEW_DONE_FIELDS = {
     "planning_meeting": "meeting_date",
@@ -63,6 +74,7 @@ ROLES = [
     ("reviewee", "Reviewee"),
     ("headteacher", "Headteacher"),
     ("observer", "Observer"),
+    ("panel_chair", "Chair of the governors' panel"),
 ]
 DAY_KINDS = [
     ("working", "working days"),
@@ -113,6 +125,7 @@ class HrPerformanceDeadlineRule(models.Model):
             ("moderated", "When the school moderates the statement"),
             ("revision", "When a revised statement is instructed"),
             ("pay_progression", "When the job group decides pay progression"),
+            ("headteacher_review", "When governors review the headteacher"),
         ],
         string="Applies",
         required=True,
@@ -126,11 +139,8 @@ class HrPerformanceDeadlineRule(models.Model):
     @api.constrains("days", "event", "day_kind")
     def _check_days(self):
         for rule in self:
-            # The mid-year and pay decision dates already are due dates: only they may
-            # count zero days.
-            if rule.days < 0 or (
-                rule.days == 0 and rule.event not in ("midyear_date", "pay_decision_date")
-            ):
+            # Only events that already are due dates may count zero days.
+            if rule.days < 0 or (rule.days == 0 and rule.event not in DUE_DATE_EVENTS):
                 raise ValidationError(
                     self.env._(
                         "“%(rule)s” must be a positive number of days (got %(value)s).",
@@ -230,6 +240,8 @@ class HrPerformanceDeadlineRule(models.Model):
             return bool(review.date_revision_requested)
         if self.condition == "pay_progression":
             return bool(review.job_group_id.pay_progression)
+        if self.condition == "headteacher_review":
+            return review.is_headteacher_review
         return True
 
     def _runs_after_completion(self):

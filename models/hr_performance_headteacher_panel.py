@@ -125,6 +125,7 @@ class HrPerformanceHeadteacherPanel(models.Model):
         for vals in vals_list:
             vals.pop("state", None)
         panels = super().create(vals_list)
+        panels._sync_deadlines()
         return panels
 
     def write(self, vals):
@@ -135,7 +136,13 @@ class HrPerformanceHeadteacherPanel(models.Model):
         result = super().write(vals)
         if "chair_user_id" in vals:
             self.filtered(lambda p: p.state == "appointed")._sync_chair_access()
+        if {"date_deadline", "chair_user_id", "state"} & set(vals):
+            self._sync_deadlines()
         return result
+
+    def _sync_deadlines(self):
+        """The headteacher's review deadline falls on the panel's date, its chair acts."""
+        self.env["hr.performance.deadline"]._sync_for_reviews(self.review_id)
 
     def _check_hr(self):
         if not (self.env.su or self.env["hr.performance.review"]._performance_user_groups()["hr"]):

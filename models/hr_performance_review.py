@@ -34,6 +34,8 @@ DEADLINE_TRIGGERS = frozenset(
         "meeting_date",
         "midyear_meeting_date",
         "date_midyear",
+        "date_support_review_due",
+        "date_headteacher_review_due",
         "date_start",
         "date_end",
         "reviewer_id",
@@ -245,6 +247,13 @@ class HrPerformanceReview(models.Model):
         "is reviewed within the job group's limit.",
     )
     date_support_review = fields.Date(string="Support Period Reviewed", tracking=True, copy=False)
+    date_support_review_due = fields.Date(
+        string="Support Period Review Due",
+        readonly=True,
+        copy=False,
+        help="The review date of the latest support period, with its extensions and the "
+        "absence that pushed it back: the support-review deadline falls on it.",
+    )
     deadline_ids = fields.One2many("hr.performance.deadline", "review_id", string="Deadlines")
     deadline_missed_count = fields.Integer(
         compute="_compute_deadline_missed_count", string="Missed Deadlines"

@@ -22,6 +22,13 @@ class HrPerformanceReview(models.Model):
         help="Reviewed by a panel of governors: read only by the headteacher, HR and the "
         "chair of the panel.",
     )
+    date_headteacher_review_due = fields.Date(
+        string="Headteacher's Review Due",
+        compute="_compute_date_headteacher_review_due",
+        store=True,
+        help="Set by the governors' panel (31 December in seeds 003 and 004): the deadline "
+        "of the headteacher's review falls on it.",
+    )
     headteacher_review_readable = fields.Boolean(
         compute="_compute_headteacher_review_readable",
         search="_search_headteacher_review_readable",
@@ -31,6 +38,16 @@ class HrPerformanceReview(models.Model):
     def _compute_is_headteacher_review(self):
         for review in self:
             review.is_headteacher_review = bool(review.sudo().headteacher_panel_ids)
+
+    @api.depends("headteacher_panel_ids.date_deadline", "headteacher_panel_ids.state")
+    def _compute_date_headteacher_review_due(self):
+        for review in self:
+            review.date_headteacher_review_due = review._open_headteacher_panel().date_deadline
+
+    def _open_headteacher_panel(self):
+        """The panel reviewing the headteacher now (a review has one open panel)."""
+        self.ensure_one()
+        return self.headteacher_panel_ids.filtered(lambda p: p.state != "closed")[:1]
 
     @api.depends_context("uid")
     def _compute_headteacher_review_readable(self):

@@ -140,8 +140,12 @@ class TestConcerns(HrSchoolPerformanceCase):
         )
         wizard.date_review = date(2027, 3, 29)
         wizard.reason = "Significant improvement: two more weeks of monitoring."
+        self.assertEqual(self._deadline(self.review, "support_review").date_due, date(2027, 3, 1))
         wizard.save().action_confirm()
         self.assertEqual(concern.date_review, date(2027, 3, 29))
+        # The support-review deadline moves with the extension.
+        self.assertEqual(self.review.date_support_review_due, date(2027, 3, 29))
+        self.assertEqual(self._deadline(self.review, "support_review").date_due, date(2027, 3, 29))
         self.assertEqual(concern.date_review_first, date(2027, 3, 1))
         self.assertIn("Significant improvement", concern.extension_reason)
 

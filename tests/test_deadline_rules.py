@@ -18,11 +18,12 @@ DEFAULT_DAYS = {
     "moderation": 10,
     "revised_statement": 10,
     "midyear": 0,
-    "support_review": 30,
+    "support_review": 0,
     "observation_notice": -7,
     "observation_feedback": 1,
     "observation_record": 5,
     "pay_decision": 0,
+    "headteacher_review": 0,
 }
 
 

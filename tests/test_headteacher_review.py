@@ -103,6 +103,31 @@ class TestHeadteacherReview(HeadteacherReviewCase):
                 {"panel_id": panel.id, "user_id": self.second_governor.id, "reason": "x"},
             )
 
+    def test_deadline_set_by_the_panel(self):
+        """The governors' date (31 December) is a deadline of the review, owed by the
+        panel's chair, moved with the panel's date and met when the statement is signed."""
+        self.assertFalse(self._deadline(self.head_review, "headteacher_review"))
+        panel = self._panel()
+        deadline = self._deadline(self.head_review, "headteacher_review")
+        self.assertEqual(deadline.date_due, date(2026, 12, 31))
+        self.assertEqual(deadline.responsible_user_id, self.users[GOVERNOR])
+        self.assertFalse(deadline.date_done)
+        self.as_role(HR_TRUST, panel).write(
+            {"date_deadline": date(2026, 12, 18), "chair_user_id": self.second_governor.id}
+        )
+        deadline = self._deadline(self.head_review, "headteacher_review")
+        self.assertEqual(deadline.date_due, date(2026, 12, 18))
+        self.assertEqual(deadline.responsible_user_id, self.second_governor)
+        # No other review gets it.
+        self.assertEqual(
+            self.env["hr.performance.deadline"].search([("kind", "=", "headteacher_review")]),
+            deadline,
+        )
+        self.head_review.sudo().date_statement_signed = date(2026, 12, 10)
+        self.assertEqual(
+            self._deadline(self.head_review, "headteacher_review").date_done, date(2026, 12, 10)
+        )
+
     def test_confidentiality(self):
         panel = self._panel()
         self.as_role(HR_TRUST, panel).action_appoint()

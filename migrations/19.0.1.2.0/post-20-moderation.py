@@ -1,8 +1,9 @@
 """19.0.1.2.0: moderation, pay decisions and the payroll interface (issue 10).
 
 - The moderation deadline is counted from the signed statement (it was counted from the
-  planning meeting); every job group gets the new rule lines (revised statement, pay
-  decision) from the default set.
+  planning meeting); the support-review deadline falls on the support period's review
+  date; every job group gets the new rule lines (revised statement, pay decision, the
+  headteacher's review by the governors) from the default set.
 - The four levels get seed 001's descriptions where they have none.
 - The outcomes completed before moderation was recorded stay final: each cycle holding
   completed reviews is recorded as moderating none (the headteacher may still change it
@@ -11,7 +12,7 @@
 
 from odoo import SUPERUSER_ID, api
 
-NEW_CODES = ("revised_statement", "pay_decision")
+NEW_CODES = ("revised_statement", "pay_decision", "headteacher_review")
 
 
 def migrate(cr, version):
@@ -23,6 +24,14 @@ def migrate(cr, version):
         UPDATE hr_performance_deadline_rule
            SET event = 'statement_signed'
          WHERE code = 'moderation' AND event = 'planning_meeting'
+        """
+    )
+    # The support-review deadline falls on the support period's own (extended) review date.
+    cr.execute(
+        """
+        UPDATE hr_performance_deadline_rule
+           SET event = 'support_review_due', days = 0
+         WHERE code = 'support_review' AND event = 'concern_meeting'
         """
     )
     Rule = env["hr.performance.deadline.rule"]
