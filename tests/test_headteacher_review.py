@@ -109,7 +109,10 @@ class TestHeadteacherReview(HeadteacherReviewCase):
         self.assertFalse(self._deadline(self.head_review, "headteacher_review"))
         panel = self._panel()
         deadline = self._deadline(self.head_review, "headteacher_review")
-        self.assertEqual(deadline.date_due, date(2026, 12, 31))
+        self.assertEqual(self.head_review.date_headteacher_review_due, date(2026, 12, 31))
+        # 31 December falls in the Christmas holidays: due the next working day, as every
+        # deadline on a closed day.
+        self.assertEqual(deadline.date_due, date(2027, 1, 4))
         self.assertEqual(deadline.responsible_user_id, self.users[GOVERNOR])
         self.assertFalse(deadline.date_done)
         self.as_role(HR_TRUST, panel).write(
@@ -118,14 +121,19 @@ class TestHeadteacherReview(HeadteacherReviewCase):
         deadline = self._deadline(self.head_review, "headteacher_review")
         self.assertEqual(deadline.date_due, date(2026, 12, 18))
         self.assertEqual(deadline.responsible_user_id, self.second_governor)
-        # No other review gets it.
+        # No other review of the trust's schools gets it (the demo has its own).
         self.assertEqual(
-            self.env["hr.performance.deadline"].search([("kind", "=", "headteacher_review")]),
+            self.env["hr.performance.deadline"].search(
+                [
+                    ("kind", "=", "headteacher_review"),
+                    ("review_id.company_id", "in", (self.school | self.other_school).ids),
+                ]
+            ),
             deadline,
         )
-        self.head_review.sudo().date_statement_signed = date(2026, 12, 10)
+        self.head_review.sudo().date_statement_signed = date(2026, 11, 17)
         self.assertEqual(
-            self._deadline(self.head_review, "headteacher_review").date_done, date(2026, 12, 10)
+            self._deadline(self.head_review, "headteacher_review").date_done, date(2026, 11, 17)
         )
 
     def test_confidentiality(self):
