@@ -318,25 +318,39 @@ class PerformancePortal(CustomerPortal):
         readonly=False,
     )
     def performance_join(self, code=None, password=None, confirm=None, **kw):
+        template = "hr_school_performance.portal_performance_join"
         values = {"code": code or "", "error": None}
-        if request.httprequest.method == "POST":
-            if (password or "") != (confirm or ""):
-                values["error"] = request.env._("The two passwords differ.")
-                return request.render("hr_school_performance.portal_performance_join", values)
-            # sudo: a visitor holding a valid one-time code sets the password of the portal
-            # user it was made for; the code is checked against its hash, once.
-            Invitation = request.env["hr.performance.portal.invitation"].sudo()
-            try:
-                with request.env.cr.savepoint():
-                    invitation = Invitation._redeem(code, password)
-            except UserError as error:
-                values["error"] = str(error)
-                return request.render("hr_school_performance.portal_performance_join", values)
-            credential = {
-                "login": invitation.user_id.login,
-                "password": password,
-                "type": "password",
-            }
-            request.session.authenticate(request.env, credential)
-            return request.redirect("/my/performance")
-        return request.render("hr_school_performance.portal_performance_join", values)
+        if request.httprequest.method != "POST":
+            return request.render(template, values)
+        # sudo: the refused sign-ups are the system's record (the visitor is public); they
+        # are counted in the database so that every worker of the server sees them.
+        Attempt = request.env["hr.performance.portal.join.attempt"].sudo()
+        address = request.httprequest.remote_addr
+        until = Attempt._locked_until(address, code)
+        if until:
+            # Refused before the code is even looked at: a right code too, until the end.
+            values["error"] = Attempt._lock_message(until)
+            return request.render(template, values, status=429)
+        if (password or "") != (confirm or ""):
+            Attempt._record_failure(address, code, "password")
+            values["error"] = request.env._("The two passwords differ.")
+            return request.render(template, values)
+        # sudo: a visitor holding a valid one-time code sets the password of the portal
+        # user it was made for; the code is checked against its hash, once.
+        Invitation = request.env["hr.performance.portal.invitation"].sudo()
+        try:
+            with request.env.cr.savepoint():
+                invitation = Invitation._redeem(code, password)
+        except UserError as error:
+            found = Invitation._find_by_code(code)
+            reason = "password" if found and found.state == "open" else "code"
+            Attempt._record_failure(address, code, reason)
+            values["error"] = str(error)
+            return request.render(template, values)
+        credential = {
+            "login": invitation.user_id.login,
+            "password": password,
+            "type": "password",
+        }
+        request.session.authenticate(request.env, credential)
+        return request.redirect("/my/performance")

@@ -59,6 +59,7 @@ from . import hr_performance_training_need_development_plan
 from . import hr_performance_portal_invitation
 from . import hr_employee_portal
 from . import res_company_portal
+from . import hr_performance_portal_join_attempt
 from . import hr_performance_observation_acknowledgement
 from . import hr_performance_policy_preset
 from . import hr_performance_policy_preset_application

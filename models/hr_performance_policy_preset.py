@@ -1,7 +1,7 @@
 import ast
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 # The models a preset line may set, and what it is set on when the preset is applied.
 TARGET_MODELS = [
@@ -9,13 +9,24 @@ TARGET_MODELS = [
     ("hr.performance.job.group", "Job group"),
     ("hr.performance.deadline.rule", "Deadline rule of a job group"),
 ]
-# Settings a running cycle depends on: changing them re-times its reviews.
+# Settings a running cycle depends on: changing them re-times its reviews' deadlines, or
+# changes at once what its reviews are held to (which statements are moderated, where and
+# until when an appeal may go, when a reviewer's access ends, when its records are disposed
+# of). Applying a preset that changes one lists the running cycles and asks to go ahead.
 RUNNING_CYCLE_FIELDS = {
+    "res.company": {"performance_retention_years", "performance_reviewer_access_months"},
     "hr.performance.job.group": {
         "cycle_start_month",
         "cycle_start_day",
         "cycle_length_months",
         "midyear_offset_months",
+        "process",
+        "pay_progression",
+        "pay_decision_month",
+        "pay_decision_day",
+        "moderation",
+        "appeal_route",
+        "appeal_window_days",
     },
     "hr.performance.deadline.rule": {"days", "day_kind", "direction", "event"},
 }
@@ -45,8 +56,9 @@ class HrPerformancePolicyPreset(models.Model):
     def _planned_changes(self, company=None, job_groups=None):
         """What applying the preset would change: a list of dicts ``record``, ``field``,
         ``old`` and ``new`` (values as the ORM writes them), ``line``. Applied to a school
-        or trust (``company``): its own settings and those of its job groups; applied to
-        ``job_groups``: theirs only."""
+        or trust (``company``): the settings of the company and of the schools under it
+        (a trust's schools each hold their own: retention, reviewer access), and those of
+        the company's job groups; applied to ``job_groups``: theirs only."""
         self.ensure_one()
         if company is not None and job_groups is None:
             job_groups = self.env["hr.performance.job.group"].search(
@@ -56,7 +68,11 @@ class HrPerformancePolicyPreset(models.Model):
         changes = []
         for line in self.line_ids:
             if line.target_model == "res.company":
-                targets = company or self.env["res.company"]
+                targets = (
+                    self.env["res.company"].search([("id", "child_of", company.id)])
+                    if company
+                    else self.env["res.company"]
+                )
             elif line.target_model == "hr.performance.job.group":
                 targets = job_groups
             else:
@@ -80,16 +96,50 @@ class HrPerformancePolicyPreset(models.Model):
 
     @api.model
     def _running_cycles(self, changes):
-        """The open cycles whose reviews ``changes`` would re-time, with the settings."""
+        """The open cycles that depend on the settings ``changes`` would change (see
+        ``RUNNING_CYCLE_FIELDS``), with those changes."""
         result = {}
+        Cycle = self.env["hr.performance.cycle"]
         for change in changes:
             record = change["record"]
             if change["field"] not in RUNNING_CYCLE_FIELDS.get(record._name, ()):
                 continue
-            group = record if record._name == "hr.performance.job.group" else record.job_group_id
-            for cycle in group.cycle_ids.filtered(lambda c: c.state == "open"):
+            if record._name == "res.company":
+                cycles = Cycle.search([("company_id", "=", record.id), ("state", "=", "open")])
+            else:
+                group = (
+                    record if record._name == "hr.performance.job.group" else record.job_group_id
+                )
+                cycles = group.cycle_ids.filtered(lambda c: c.state == "open")
+            for cycle in cycles:
                 result.setdefault(cycle, []).append(change)
         return result
+
+    @api.model
+    def _write_changes(self, changes, values="new"):
+        """Write ``changes`` (``values``: their ``new`` or ``old`` values), all the settings of
+        one record at once, so that its constraints (a minimum below its maximum) judge the
+        settings together. Refused, naming the record, where the user may not change it
+        (a school's own settings need the right to edit the company)."""
+        by_record = {}
+        for change in changes:
+            by_record.setdefault(change["record"], {})[change["field"]] = change[values]
+        for record, vals in by_record.items():
+            try:
+                record.check_access("write")
+            except AccessError as error:
+                raise AccessError(
+                    self.env._(
+                        "You may not change the settings of %(record)s (%(settings)s): ask "
+                        "an administrator to apply the preset, or apply it to a job group.",
+                        record=record.display_name,
+                        settings=", ".join(
+                            record._fields[fname]._description_string(self.env) for fname in vals
+                        ),
+                    )
+                ) from error
+        for record, vals in by_record.items():
+            record.write(vals)
 
 
 class HrPerformancePolicyPresetLine(models.Model):

@@ -108,9 +108,13 @@ class HrPerformancePolicyPresetApplication(models.Model):
                     )
                 )
             groups = application._job_groups()
+            restore = [
+                {"record": change._record(), "field": change.field_name, "old": change._old()}
+                for change in application.change_ids
+                if change._record()
+            ]
             with self.env["hr.performance.policy.preset.apply"]._keeping_cycle_dates(groups):
-                for change in application.change_ids.sorted("id", reverse=True):
-                    change._record().write({change.field_name: change._old()})
+                application.preset_id._write_changes(restore, values="old")
             # The preset the groups had adopted before.
             previous = self.search(
                 [

@@ -46,6 +46,8 @@ from . import test_portal
 from . import test_portal_tour
 from . import test_portal_statement
 from . import test_policy_presets
+from . import test_policy_preset_settings
+from . import test_portal_join
 from . import test_retention
 from . import test_governor_report
 from . import test_scale_query_budgets

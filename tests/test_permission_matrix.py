@@ -202,6 +202,8 @@ EXPECTED = {
     },
     # Portal invitations: HR reads them; they are made by the invite action only.
     "hr.performance.portal.invitation": {R: HR_A, W: NOBODY, C: NOBODY, U: NOBODY},
+    # Refused sign-ups on the public page: the system's record (administrators read it).
+    "hr.performance.portal.join.attempt": {R: NOBODY, W: NOBODY, C: NOBODY, U: NOBODY},
     # Policy presets: every HR officer reads and applies them; the HR manager edits them.
     "hr.performance.policy.preset": {R: HR_A | {HR_B}, W: MANAGER, C: MANAGER, U: MANAGER},
     "hr.performance.policy.preset.line": {
@@ -436,6 +438,9 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
             cls.hr_officer,
             "hr.performance.policy.preset.apply",
             {"preset_id": cls.preset.id, "job_group_id": cls.spare_job_group.id},
+        )
+        cls.join_attempt = cls.env["hr.performance.portal.join.attempt"]._record_failure(
+            "192.0.2.1", "ABCDE-FGHJK", "code"
         )
 
     @classmethod
@@ -860,6 +865,12 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
                 "change_count",
                 {"confirm_running": True},
                 {"preset_id": self.preset.id, "job_group_id": self.spare_job_group.id},
+            ),
+            "hr.performance.portal.join.attempt": (
+                self.join_attempt,
+                "reason",
+                {"reason": "password"},
+                {"ip_address": "192.0.2.2", "reason": "code"},
             ),
             "hr.performance.portal.invitation": (
                 self.invitation,

@@ -24,9 +24,10 @@ class HrPerformancePolicyPresetApply(models.TransientModel):
     running_cycles = fields.Html(compute="_compute_preview", sanitize=False)
     has_running_cycles = fields.Boolean(compute="_compute_preview")
     confirm_running = fields.Boolean(
-        string="Re-time the reviews of the running cycles",
-        help="The new deadlines apply to the reviews of the running cycles listed. Their "
-        "cycle dates (start, end, mid-year) are kept whatever the preset says.",
+        string="Apply to the reviews of the running cycles",
+        help="The new settings apply to the reviews of the running cycles listed (deadlines, "
+        "moderation, appeals, reviewer access, disposal dates). Their cycle dates (start, "
+        "end, mid-year) are kept whatever the preset says.",
     )
 
     def _targets(self):
@@ -133,7 +134,8 @@ class HrPerformancePolicyPresetApply(models.TransientModel):
             raise UserError(
                 self.env._(
                     "Running cycles depend on these settings: %(cycles)s. Their dates are "
-                    "kept, but their reviews' deadlines would be re-timed: tick “Re-time the "
+                    "kept, but their reviews would follow the new settings (deadlines "
+                    "re-timed, moderation, appeals, access and disposal): tick “Apply to the "
                     "reviews of the running cycles” to go ahead.",
                     cycles=", ".join(cycle.display_name for cycle in running),
                 )
@@ -143,8 +145,7 @@ class HrPerformancePolicyPresetApply(models.TransientModel):
             [("company_id", "=", company.id)]
         )
         with self._keeping_cycle_dates(groups):
-            for change in changes:
-                change["record"].write({change["field"]: change["new"]})
+            self.preset_id._write_changes(changes)
         kept = "\n".join(cycle.display_name for cycle in running) if running else False
         application = self.env["hr.performance.policy.preset.application"]._record_changes(
             self.preset_id, company, self.job_group_id, changes, kept
