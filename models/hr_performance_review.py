@@ -313,6 +313,7 @@ class HrPerformanceReview(models.Model):
     can_change_reviewer = fields.Boolean(compute="_compute_access_flags")
     can_add_objectives = fields.Boolean(compute="_compute_access_flags")
     can_remove_objectives = fields.Boolean(compute="_compute_access_flags")
+    can_book_meeting = fields.Boolean(compute="_compute_access_flags")
     # The buttons of the workflow: computed by the predicate write() enforces.
     can_agree = fields.Boolean(compute="_compute_can_transition")
     can_start_monitoring = fields.Boolean(compute="_compute_can_transition")
@@ -499,6 +500,8 @@ class HrPerformanceReview(models.Model):
                 "in_progress",
             )
             review.can_remove_objectives = edits and review.state in ("planning", "agreed")
+            # The reviewer, the headteacher or HR book the meetings (_check_can_manage).
+            review.can_book_meeting = edits
 
     @api.depends_context("uid")
     @api.depends("employee_user_id", "reviewer_user_id", "state")

@@ -65,6 +65,11 @@ class TestRightsEngine(HrSchoolPerformanceCase):
         as_reviewee = self.as_role(REVIEWEE, self.review)
         self.assertFalse(as_reviewee.can_add_objectives or as_reviewee.can_remove_objectives)
         self.assertFalse(as_reviewee.can_change_reviewer or as_reviewee.can_grant_access)
+        # Meetings are booked by the reviewer (or the headteacher, HR), and only by them.
+        self.assertFalse(as_reviewee.can_book_meeting)
+        with self.assertRefused(AccessError, "ask the"):
+            as_reviewee.with_context(performance_meeting_kind="planning").action_book_meeting()
+        self.assertTrue(self.as_role(REVIEWER, self.review).can_book_meeting)
         with self.assertRefused(AccessError, "ask the"):
             as_reviewee.write({"state": "agreed"})
         with self.assertRaises(AccessError):
