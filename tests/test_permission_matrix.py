@@ -204,6 +204,8 @@ EXPECTED = {
     "hr.performance.portal.invitation": {R: HR_A, W: NOBODY, C: NOBODY, U: NOBODY},
     # Refused sign-ups on the public page: the system's record (administrators read it).
     "hr.performance.portal.join.attempt": {R: NOBODY, W: NOBODY, C: NOBODY, U: NOBODY},
+    # Deleting inside the retention period: the system administrator only.
+    "hr.performance.delete.early": {R: NOBODY, W: NOBODY, C: NOBODY, U: NOBODY},
     # Policy presets: every HR officer reads and applies them; the HR manager edits them.
     "hr.performance.policy.preset": {R: HR_A | {HR_B}, W: MANAGER, C: MANAGER, U: MANAGER},
     "hr.performance.policy.preset.line": {
@@ -441,6 +443,9 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
         )
         cls.join_attempt = cls.env["hr.performance.portal.join.attempt"]._record_failure(
             "192.0.2.1", "ABCDE-FGHJK", "code"
+        )
+        cls.delete_early_wizard = cls.env["hr.performance.delete.early"].create(
+            {"res_model": "hr.performance.review", "res_ids": cls.review_empty.ids, "reason": "x"}
         )
 
     @classmethod
@@ -865,6 +870,12 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
                 "change_count",
                 {"confirm_running": True},
                 {"preset_id": self.preset.id, "job_group_id": self.spare_job_group.id},
+            ),
+            "hr.performance.delete.early": (
+                self.delete_early_wizard,
+                "reason",
+                {"reason": "Updated"},
+                {"res_model": "hr.performance.review", "res_ids": [1], "reason": "New"},
             ),
             "hr.performance.portal.join.attempt": (
                 self.join_attempt,

@@ -129,6 +129,29 @@ class TestReviewDeletionGuard(RetentionCase):
         self.assertEqual(log.reason, "Court order 123")
         self.assertEqual(log.user_id, self.admin_user)
 
+    def test_early_deletion_from_the_action_menu(self):
+        """The administrator's form on the selected records: the reason is required, the
+        log keeps it; nobody else may open the form."""
+        action = self.env.ref("hr_school_performance.hr_performance_delete_early_action_review")
+        self.assertEqual(action.group_ids, self.env.ref("base.group_system"))
+        context = {"active_model": "hr.performance.review", "active_ids": self.review_done.ids}
+        Wizard = self.env["hr.performance.delete.early"].with_context(**context)
+        with self.assertRefused(AccessError, "system administrator"):
+            Wizard.with_user(self.hr_officer).create({"reason": "Mistake"})
+        wizard = Wizard.with_user(self.admin_user).create({"reason": "  "})
+        self.assertEqual(wizard.record_count, 1)
+        with self.assertRefused(UserError, "Record why"):
+            wizard.action_confirm()
+        self.assertTrue(self.review_done.exists())
+        review_id = self.review_done.id
+        wizard.reason = "Created for the wrong employee"
+        wizard.action_confirm()
+        self.assertFalse(self.env["hr.performance.review"].browse(review_id).exists())
+        log = self.Log.search(
+            [("res_model", "=", "hr.performance.review"), ("res_id", "=", review_id)]
+        )
+        self.assertEqual(log.reason, "Created for the wrong employee")
+
     def test_early_deletion_refused_under_hold(self):
         self.Hold.create(
             {
