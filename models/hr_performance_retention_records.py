@@ -18,10 +18,20 @@ class HrPerformanceObjective(models.Model):
             return None
         return super()._unlink_except_agreed()
 
+    def _hsp_retention_anonymise(self):
+        # A determined objective must keep a recorded disagreement (its constraint): those
+        # are anonymised apart, keeping the mark that there was one.
+        determined = self.filtered(lambda objective: objective.agreement == "determined")
+        for part in (self - determined, determined):
+            if part:
+                super(HrPerformanceObjective, part)._hsp_retention_anonymise()
+
     def _hsp_retention_anonymise_values(self):
         # The assessment level is kept (a figure); the wording goes.
         vals = super()._hsp_retention_anonymise_values()
         vals.update(name="—", operational_objective=False)
+        if self and all(objective.agreement == "determined" for objective in self):
+            vals["disagreement_note"] = "—"
         return vals
 
 

@@ -201,6 +201,8 @@ class TestDisposal(RetentionCase):
         need = self.training_need
         need.cost = 120
         objective = review.objective_ids
+        # The reviewer determined it over Tom's disagreement: the mark stays, the words go.
+        objective.sudo().write({"agreement": "determined", "disagreement_note": "Tom disagrees"})
         review.message_post(body="Private note about Tom")
         self.assertTrue(review.deadline_ids)
         self._dispose_on("2031-08-31")
@@ -219,6 +221,8 @@ class TestDisposal(RetentionCase):
         )
         self.assertEqual(objective.name, "—")
         self.assertEqual(objective.assessment_level_id, self.level_exceeded)
+        self.assertEqual(objective.agreement, "determined")
+        self.assertEqual(objective.disagreement_note, "—")
         self.assertTrue(need.retention_anonymised)
         self.assertEqual(need.name, "—")
         self.assertFalse(need.action)
