@@ -202,7 +202,13 @@ class TestDisposal(RetentionCase):
         need.cost = 120
         objective = review.objective_ids
         # The reviewer determined it over Tom's disagreement: the mark stays, the words go.
-        objective.sudo().write({"agreement": "determined", "disagreement_note": "Tom disagrees"})
+        # (Recorded while the review was open; the closed review no longer changes.)
+        self.env.cr.execute(
+            "UPDATE hr_performance_objective SET agreement = 'determined', "
+            "disagreement_note = 'Tom disagrees' WHERE id = %s",
+            [objective.id],
+        )
+        objective.invalidate_recordset()
         review.message_post(body="Private note about Tom")
         self.assertTrue(review.deadline_ids)
         self._dispose_on("2031-08-31")

@@ -31,7 +31,8 @@ class TestRetentionOfOutcomes(RetentionCase):
             },
             {},
         )
-        review.sudo().date_statement_signed = date(2025, 7, 10)
+        # Signed two days ago: the appeal is inside its window.
+        review.sudo().date_statement_signed = date(2026, 1, 12)
         cls.appeal = cls.env["hr.performance.appeal"].create(
             {
                 "review_id": review.id,
