@@ -37,6 +37,7 @@
         "security/hr_performance_policy_preset_security.xml",
         "security/hr_performance_retention_security.xml",
         "security/hr_performance_governor_report_security.xml",
+        "security/hr_performance_dashboard_security.xml",
         "data/hr_performance_scale_data.xml",
         "data/hr_performance_behaviour_data.xml",
         "data/hr_performance_portal_data.xml",
