@@ -76,6 +76,8 @@
         "views/hr_performance_portal_statement_templates.xml",
         "views/hr_performance_retention_views.xml",
         "views/hr_performance_governor_report_views.xml",
+        "views/hr_performance_review_analysis_views.xml",
+        "views/hr_performance_reviewer_workload_views.xml",
         "report/hr_performance_review_reports.xml",
         "report/hr_performance_review_templates.xml",
         "report/hr_performance_observation_reports.xml",
