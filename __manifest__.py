@@ -37,6 +37,7 @@
         "security/hr_performance_policy_preset_security.xml",
         "security/hr_performance_retention_security.xml",
         "security/hr_performance_governor_report_security.xml",
+        "security/hr_performance_dashboard_security.xml",
         "data/hr_performance_scale_data.xml",
         "data/hr_performance_behaviour_data.xml",
         "data/hr_performance_portal_data.xml",
@@ -75,6 +76,8 @@
         "views/hr_performance_portal_statement_templates.xml",
         "views/hr_performance_retention_views.xml",
         "views/hr_performance_governor_report_views.xml",
+        "views/hr_performance_review_analysis_views.xml",
+        "views/hr_performance_reviewer_workload_views.xml",
         "report/hr_performance_review_reports.xml",
         "report/hr_performance_review_templates.xml",
         "report/hr_performance_observation_reports.xml",
@@ -113,6 +116,7 @@
         "demo/hr_performance_concern_demo.xml",
         "demo/hr_performance_portal_demo.xml",
         "demo/hr_performance_history_demo.xml",
+        "demo/hr_performance_dashboard_demo.xml",
     ],
     "assets": {
         "web.report_assets_common": [

@@ -74,3 +74,5 @@ from . import hr_performance_governor_report_line
 from . import hr_performance_review_scale
 from . import hr_performance_retention_outcomes
 from . import hr_performance_governor_report_outcomes
+from . import hr_performance_review_analysis
+from . import hr_performance_reviewer_workload

@@ -240,6 +240,9 @@ EXPECTED = {
         C: HEAD_OR_HR_A,
         U: HEAD_OR_HR_A,
     },
+    # The dashboards (test_dashboards): read-only figures for the headteacher and HR.
+    "hr.performance.review.analysis": {R: HEAD_OR_HR_A, W: NOBODY, C: NOBODY, U: NOBODY},
+    "hr.performance.reviewer.workload": {R: HEAD_OR_HR_A, W: NOBODY, C: NOBODY, U: NOBODY},
 }
 for _model in ("hr.performance.appeal", "hr.performance.headteacher.panel"):
     EXPECTED[_model][U] = NOBODY
@@ -928,6 +931,20 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
                 "value",
                 {"note": "Checked"},
                 {"report_id": self.governor_report.id, "table_key": "x", "table_title": "X"},
+            ),
+            "hr.performance.review.analysis": (
+                self.env["hr.performance.review.analysis"].browse(self.review.id),
+                "state",
+                {"review_count": 2},
+                {"review_count": 1},
+            ),
+            "hr.performance.reviewer.workload": (
+                self.env["hr.performance.reviewer.workload"].search(
+                    [("cycle_id", "=", self.cycle_a.id), ("reviewer_id", "=", self.manager.id)]
+                ),
+                "school_load",
+                {"reviewee_count": 2},
+                {"reviewee_count": 1},
             ),
         }
 
