@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_date, format_datetime
+from odoo.tools import SQL, format_date, format_datetime
 
 from .hr_performance_retention_mixin import is_disposing
 
@@ -455,30 +455,38 @@ class HrPerformanceReview(models.Model):
         if operator not in ("in", "not in"):
             return NotImplemented
         positive = (operator == "in") == (True in value)
-        return [("id", "in" if positive else "not in", self._granted_review_ids())]
+        # A sub-select, not a list of ids: every record rule using it stays one query.
+        grants = self._running_grants_query()
+        reviews = grants.subselect(SQL.identifier(grants.table, "review_id"))
+        return [("id", "in" if positive else "not in", reviews)]
+
+    @api.model
+    def _running_grants_domain(self):
+        """The current user's running access grants."""
+        today = fields.Date.context_today(self)
+        return [
+            ("user_id", "=", self.env.uid),
+            ("date_revoked", "=", False),
+            ("date_from", "<=", today),
+            "|",
+            ("date_to", "=", False),
+            ("date_to", ">=", today),
+        ]
+
+    @api.model
+    def _running_grants_query(self):
+        """The query of the current user's running access grants (not executed)."""
+        # sudo: the current user's own grants; rules are evaluated as superuser, the uid
+        # stays the user's.
+        Grant = self.env["hr.performance.access.grant"].sudo()
+        return Grant._search(self._running_grants_domain())
 
     @api.model
     def _granted_review_ids(self):
         """Ids of the reviews the current user holds a running access grant on."""
-        today = fields.Date.context_today(self)
-        # sudo: the current user's own grants; rules are evaluated as superuser, the uid
-        # stays the user's.
-        grants = (
-            self.env["hr.performance.access.grant"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("user_id", "=", self.env.uid),
-                    ("date_revoked", "=", False),
-                    ("date_from", "<=", today),
-                    "|",
-                    ("date_to", "=", False),
-                    ("date_to", ">=", today),
-                ],
-                ["review_id"],
-            )
-        )
-        return grants.review_id.ids
+        # sudo: as above.
+        Grant = self.env["hr.performance.access.grant"].sudo()
+        return Grant.search_fetch(self._running_grants_domain(), ["review_id"]).review_id.ids
 
     @api.depends_context("uid")
     @api.depends("employee_user_id", "reviewer_user_id", "state")

@@ -70,22 +70,8 @@ class HrPerformanceReview(models.Model):
         # Rules are evaluated as superuser: the uid stays the user's.
         if self._performance_user_groups()["hr"]:
             return Domain.TRUE
-        today = fields.Date.context_today(self)
-        # sudo: the current user's own grants, as a sub-select of the rule's query.
-        grants = (
-            self.env["hr.performance.access.grant"]
-            .sudo()
-            ._search(
-                [
-                    ("user_id", "=", self.env.uid),
-                    ("date_revoked", "=", False),
-                    ("date_from", "<=", today),
-                    "|",
-                    ("date_to", "=", False),
-                    ("date_to", ">=", today),
-                ]
-            )
-        )
+        # The current user's running grants, as a sub-select of the rule's query.
+        grants = self._running_grants_query()
         return (
             Domain("is_headteacher_review", "=", False)
             | Domain("employee_user_id", "=", self.env.uid)

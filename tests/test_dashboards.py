@@ -29,7 +29,7 @@ WORKLOAD = "hr.performance.reviewer.workload"
 
 @tagged("post_install", "-at_install")
 class TestDashboards(HrSchoolPerformanceCase):
-    """The dashboards (Performance › Dashboards): completion and overdue items by school and
+    """The dashboards (Performance › Reporting › Dashboards): completion and overdue items by school and
     reviewer, reviewer workload against the school's maximum, observation hours against the
     cap and moderation progress, read as the headteacher and HR, and by no one else.
 
