@@ -89,9 +89,14 @@ class HrPerformancePortalJoinAttempt(models.Model):
     @api.model
     def _lock_message(self, until):
         minutes = max(1, math.ceil((until - fields.Datetime.now()).total_seconds() / 60))
+        if minutes == 1:
+            return self.env._(
+                "Too many unsuccessful sign-up attempts: for your security, sign-up is paused "
+                "for one more minute. Try again then, or ask HR or your reviewer for help."
+            )
         return self.env._(
             "Too many unsuccessful sign-up attempts: for your security, sign-up is paused for "
-            "%(minutes)s more minute(s). Try again then, or ask HR or your reviewer for help.",
+            "%(minutes)s more minutes. Try again then, or ask HR or your reviewer for help.",
             minutes=minutes,
         )
 
