@@ -115,6 +115,7 @@
         "demo/hr_performance_moderation_demo.xml",
         "demo/hr_performance_concern_demo.xml",
         "demo/hr_performance_portal_demo.xml",
+        "demo/hr_performance_statement_demo.xml",
         "demo/hr_performance_history_demo.xml",
         "demo/hr_performance_dashboard_demo.xml",
     ],

@@ -545,7 +545,12 @@ class HrPerformanceStatement(models.Model):
             }
         )
         self.review_id._stamp_statement_event("date_statement_signed")
-        attachment = self._store_signed_pdf()
+        attachment = self.env["ir.attachment"]
+        if self.env.registry.ready:
+            attachment = self._store_signed_pdf()
+        # else: signed while modules load (demo data): the HTTP server that serves the
+        # report's styles is not up, so the frozen copy is rendered on the first print or
+        # by the scheduled rendering (_cron_render_signed_pdfs) instead.
         self._send_signed_copy(attachment)
 
     def _store_signed_pdf(self):

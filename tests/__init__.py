@@ -32,6 +32,7 @@ from . import test_http_access_meetings
 from . import test_query_budgets
 from . import test_statement
 from . import test_statement_http
+from . import test_statement_loading
 from . import test_moderation
 from . import test_pay_decision
 from . import test_payroll_interface

@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.fields import Date
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import format_date
@@ -108,3 +109,99 @@ class TestDemoData(TransactionCase):
         for login, model in models_by_role.items():
             with self.subTest(login=login):
                 self.assertTrue(self._as(login, model).search_count([]), f"{login}: no {model}")
+
+    def _demo(self, xmlid):
+        return self.env.ref(f"{MODULE}.{xmlid}")
+
+    def test_statements_signed_through_their_path(self):
+        """This year's planning statements went through the statement's path: most signed by
+        both (their hashes verify), a few at the steps a school sees on any day."""
+        signed_names = (
+            "gareth_evans",
+            "julie_simmons",
+            "linda_price",
+            "rachel_hughes",
+            "emily_carter",
+            "aisha_begum",
+            "barbara_nolan",
+        )
+        signed = self.env["hr.performance.review"].browse(
+            [self._demo(f"review_{name}_demo").id for name in signed_names]
+        )
+        statements = signed.statement_id
+        self.assertEqual(len(statements), len(signed_names))
+        self.assertEqual(set(statements.mapped("state")), {"signed"})
+        for statement in statements:
+            self.assertEqual(
+                set(statement.signature_ids.mapped("signer_role")), {"reviewee", "reviewer"}
+            )
+        self.assertFalse(statements._verify_integrity())
+        self.assertEqual(set(statements.mapped("integrity_status")), {"ok"})
+        # Those who have no back-office login signed on the self-service pages.
+        portal = statements.signature_ids.filtered(lambda s: s.route == "portal")
+        self.assertEqual(
+            set(portal.signer_user_id.mapped("login")),
+            {"julie.simmons", "linda.price", "aisha.begum", "barbara.nolan"},
+        )
+        # The events the deadlines measure were stamped by the path, in order.
+        for review in signed:
+            self.assertTrue(
+                review.meeting_date.date()
+                <= review.date_draft_sent
+                <= review.date_comments
+                <= review.date_statement_signed
+                <= Date.context_today(review),
+                review.display_name,
+            )
+        # Signed statements are moderated by the headteacher; the latest one is due.
+        self.assertEqual(
+            set((signed - self._demo("review_barbara_nolan_demo")).mapped("moderation_state")),
+            {"confirmed"},
+        )
+        self.assertEqual(self._demo("review_barbara_nolan_demo").moderation_state, "pending")
+        # The steps in between.
+        steve = self._demo("review_steve_collins_demo").statement_id
+        self.assertEqual(
+            (steve.state, steve.reviewer_signed, steve.reviewee_signed), ("final", True, False)
+        )
+        for name in ("jean_holt", "karen_whitmore"):
+            statement = self._demo(f"review_{name}_demo").statement_id
+            self.assertEqual(statement.state, "commented", name)
+            self.assertTrue(statement.reviewee_comments)
+        self.assertEqual(self._demo("review_priya_shah_demo").statement_id.state, "sent")
+        # The signed content is frozen, for the superuser too.
+        emily = self._demo("review_emily_carter_demo").statement_id
+        with self.assertRaises(UserError):
+            emily.sudo().overall_assessment = "Changed after signing"
+
+    def test_deadlines_mostly_met(self):
+        """The statement, moderation and pay decision deadlines show a school's normal day:
+        most met, some due, a handful missed."""
+        kinds = (
+            "draft_statement",
+            "comments",
+            "final_statement",
+            "moderation",
+            "revised_statement",
+            "pay_decision",
+        )
+        deadlines = self.env["hr.performance.deadline"].search([("kind", "in", kinds)])
+        status = {
+            key: deadlines.filtered(lambda d, k=key: d.status == k)
+            for key in ("met", "late", "due", "missed")
+        }
+        self.assertGreaterEqual(len(status["met"]), 20)
+        self.assertTrue(status["late"])
+        self.assertTrue(status["due"])
+        self.assertLessEqual(len(status["missed"]), 8, status["missed"].mapped("display_name"))
+        # This year's statements: only the overdue signature and the review in the
+        # capability procedure (a different route) miss theirs.
+        this_year = status["missed"].filtered(
+            lambda d: (
+                d.kind in ("draft_statement", "comments", "final_statement")
+                and d.review_id.state not in ("completed", "final_review")
+            )
+        )
+        self.assertEqual(
+            set(this_year.review_id.employee_id.mapped("name")), {"Steve Collins", "Ben Wright"}
+        )
