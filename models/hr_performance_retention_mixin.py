@@ -196,7 +196,7 @@ class HrPerformanceRetentionMixin(models.AbstractModel):
                     "%(kind)s records are kept for the school's retention period after the "
                     "cycle ends (at least six years) and are then disposed of automatically; "
                     "they cannot be deleted before. A system administrator can delete a record "
-                    "early with a recorded reason (Performance › Reviews, Action › Delete before Retention Ends).",
+                    "early with a recorded reason (Action › Delete before Retention Ends).",
                     kind=self._hsp_retention_kind(),
                 )
             )

@@ -29,9 +29,10 @@ WORKLOAD = "hr.performance.reviewer.workload"
 
 @tagged("post_install", "-at_install")
 class TestDashboards(HrSchoolPerformanceCase):
-    """The dashboards (Performance › Reporting › Dashboards): completion and overdue items by school and
-    reviewer, reviewer workload against the school's maximum, observation hours against the
-    cap and moderation progress, read as the headteacher and HR, and by no one else.
+    """The dashboards (Performance › Reporting › Dashboards): completion and overdue items
+    by school and reviewer, reviewer workload against the school's maximum, observation
+    hours against the cap and moderation progress, read as the headteacher and HR, and by
+    no one else.
 
     Today is Thursday 1 October 2026. School A allows one reviewee per reviewer. Maria
     reviews Tom and Tina (Teaching Assistants 2026–27) and one of the two midday
