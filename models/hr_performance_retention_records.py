@@ -22,9 +22,10 @@ class HrPerformanceObjective(models.Model):
         # A determined objective must keep a recorded disagreement (its constraint): those
         # are anonymised apart, keeping the mark that there was one.
         determined = self.filtered(lambda objective: objective.agreement == "determined")
-        for part in (self - determined, determined):
-            if part:
-                super(HrPerformanceObjective, part)._hsp_retention_anonymise()
+        if determined and determined != self:
+            super(HrPerformanceObjective, self - determined)._hsp_retention_anonymise()
+            return super(HrPerformanceObjective, determined)._hsp_retention_anonymise()
+        return super()._hsp_retention_anonymise()
 
     def _hsp_retention_anonymise_values(self):
         # The assessment level is kept (a figure); the wording goes.
