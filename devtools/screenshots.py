@@ -43,6 +43,11 @@ SCREENS = {
     "head.oakfield": [
         ("reviews", f"/odoo/action-{A}.hr_performance_review_action"),
         ("deadlines", f"/odoo/action-{A}.hr_performance_deadline_action"),
+        ("moderate", f"/odoo/action-{A}.hr_performance_review_moderation_action"),
+        ("workload", f"/odoo/action-{A}.hr_performance_reviewer_workload_action"),
+        ("completion", f"/odoo/action-{A}.hr_performance_review_analysis_action_completion"),
+        ("statements", f"/odoo/action-{A}.hr_performance_statement_action"),
+        ("appeals", f"/odoo/action-{A}.hr_performance_appeal_action"),
     ],
     "reviewer.ta": [
         ("reviews", f"/odoo/action-{A}.hr_performance_review_action"),
@@ -53,8 +58,16 @@ SCREENS = {
         ("objectives", f"/odoo/action-{A}.hr_performance_objective_action"),
     ],
     "cpd.leader": [("training_needs", f"/odoo/action-{A}.hr_performance_training_need_action")],
-    "payroll": [("pay_progression", f"/odoo/action-{A}.hr_performance_pay_eligibility_action")],
-    "governor": [("pay_progression", f"/odoo/action-{A}.hr_performance_pay_eligibility_action")],
+    "payroll": [
+        ("pay_progression", f"/odoo/action-{A}.hr_performance_pay_eligibility_action"),
+        ("payroll_interface", f"/odoo/action-{A}.hr_performance_payroll_outcome_action"),
+    ],
+    "governor": [
+        ("pay_progression", f"/odoo/action-{A}.hr_performance_pay_eligibility_action"),
+        ("outstanding", f"/odoo/action-{A}.hr_performance_pay_eligibility_action_outstanding"),
+        ("governors_report", f"/odoo/action-{A}.hr_performance_governor_report_action"),
+    ],
+    "steve.collins": [("my_performance", "/my/performance")],
     "observer": [("observations", f"/odoo/action-{A}.hr_performance_observation_action")],
 }
 # The first record of the role's first list, opened as a form, when the list has one.

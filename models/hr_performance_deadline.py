@@ -667,12 +667,30 @@ class HrPerformanceDeadline(models.Model):
         type_id = self.env["ir.model.data"]._xmlid_to_res_id(
             "hr_school_performance.mail_activity_type_deadline"
         )
+        targets = {deadline: deadline._target() for deadline in deadlines}
+        # Whoever must act may no longer open the record (a reviewer whose access ended
+        # after the review was completed, a replaced observer): the to-do goes to whoever
+        # the deadline escalates to, if they can open it; otherwise it waits (the digest
+        # still escalates it). One bad deadline must never stop the day's run for all.
+        assignees = {deadline: deadline.responsible_user_id for deadline in deadlines}
+        readable = self._readable_by([(targets[d], user) for d, user in assignees.items() if user])
+        for deadline, user in list(assignees.items()):
+            if user and (targets[deadline], user) in readable:
+                continue
+            fallback = deadline._escalation_user()
+            if fallback and (targets[deadline], fallback) in self._readable_by(
+                [(targets[deadline], fallback)]
+            ):
+                assignees[deadline] = fallback
+            else:
+                del assignees[deadline]
+        deadlines = self.browse([deadline.id for deadline in assignees])
         activities = self._create_activities(
             [
                 self._todo_values(
-                    deadline._target(),
+                    targets[deadline],
                     type_id,
-                    deadline.responsible_user_id,
+                    assignees[deadline],
                     deadline.date_due,
                     deadline._todo_summary(),
                 )
@@ -681,6 +699,24 @@ class HrPerformanceDeadline(models.Model):
         )
         for deadline, activity in zip(deadlines, activities, strict=True):
             deadline.activity_id = activity
+
+    @api.model
+    def _readable_by(self, pairs):
+        """The ``(record, user)`` pairs of ``pairs`` where the user may read the record: one
+        access check per model and user (the rule mail.activity enforces on assignees)."""
+        groups = {}
+        for record, user in pairs:
+            groups.setdefault((record._name, user), set()).add(record.id)
+        readable = set()
+        for (model, user), ids in groups.items():
+            records = self.env[model].browse(ids)
+            allowed = (
+                records.with_user(user)
+                .with_context(allowed_company_ids=user.company_ids.ids)
+                ._filtered_access("read")
+            )
+            readable.update((record, user) for record in records.browse(allowed.ids))
+        return readable
 
     # ------------------------------------------------------------------
     # Digests: one e-mail per person and day
