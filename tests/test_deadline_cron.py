@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo.tests import tagged
 from odoo.tools import format_date
 
-from .common import HrSchoolPerformanceCase, london
+from .common import COLLEAGUE, HrSchoolPerformanceCase, london
 
 DEADLINE_TYPE = "hr_school_performance.mail_activity_type_deadline"
 OVERDUE_TYPE = "hr_school_performance.mail_activity_type_deadline_overdue"
@@ -125,6 +125,22 @@ class TestDeadlineCron(HrSchoolPerformanceCase):
         self.assertFalse(self._activities(self.review, DEADLINE_TYPE))
         self.assertFalse(self._activities(self.review, OVERDUE_TYPE))
         self.assertTrue(self._activities(self.review, DEADLINE_TYPE, active=False))
+
+    def test_a_todo_its_assignee_cannot_open_does_not_stop_the_run(self):
+        """Whoever must act can no longer open the review (a colleague, here named by
+        hand): the to-do goes to the headteacher, who escalations go to, and the rest of
+        the day's run goes on."""
+        self_evaluation = self._deadline(self.review, "self_evaluation")
+        self_evaluation.sudo().responsible_user_id = self.users[COLLEAGUE]
+        with freeze_time("2026-10-13 06:00"):
+            self._run_cron()
+        todo = self._activities(self.review, DEADLINE_TYPE)
+        self.assertEqual(todo.user_id, self.headteacher_user)
+        self.assertEqual(self_evaluation.activity_id, todo)
+        # The other deadlines of the run were handled: Tina's missed planning meeting.
+        planning = self._deadline(self.review_tina, "planning_meeting")
+        self.assertEqual(planning.escalation_user_id, self.headteacher_user)
+        self.assertTrue(planning.reminder_done)
 
     def test_moved_meeting_moves_the_todo_and_restarts_follow_up(self):
         with freeze_time("2026-10-13 06:00"):
