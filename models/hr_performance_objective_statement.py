@@ -1,5 +1,6 @@
 from odoo import api, models
 
+from .hr_performance_retention_mixin import is_disposing
 from .hr_performance_review_statement import FROZEN_OBJECTIVE_FIELDS
 
 
@@ -12,7 +13,8 @@ class HrPerformanceObjective(models.Model):
         return result
 
     def write(self, vals):
-        if self.env.su:
+        # The disposal engine anonymises at the end of the retention period (see the review).
+        if self.env.su and not is_disposing(self):
             self._check_statement_frozen(vals)
         return super().write(vals)
 

@@ -3,6 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .hr_performance_retention_mixin import is_disposing
 from .hr_performance_statement import _superseding
 
 # The review's event dates the statement's steps stamp: nobody types them any more.
@@ -141,7 +142,9 @@ class HrPerformanceReview(models.Model):
         return result
 
     def write(self, vals):
-        if self.env.su:
+        # The disposal engine anonymises a review at the end of its retention period even
+        # when a later statement, kept longer, quoted it.
+        if self.env.su and not is_disposing(self):
             self._check_statement_frozen(vals)
         return super().write(vals)
 
