@@ -13,8 +13,7 @@ class HrPerformanceObjective(models.Model):
         return result
 
     def write(self, vals):
-        # The disposal engine anonymises at the end of the retention period (see the review).
-        if self.env.su and not is_disposing(self):
+        if self.env.su:
             self._check_statement_frozen(vals)
         return super().write(vals)
 
@@ -31,5 +30,8 @@ class HrPerformanceObjective(models.Model):
         self.review_id._check_objectives_unfrozen()
 
     def _check_statement_frozen(self, vals):
+        if is_disposing(self):
+            # The disposal engine anonymises at the end of the retention period.
+            return
         if set(vals) & set(FROZEN_OBJECTIVE_FIELDS):
             self.review_id._check_objectives_unfrozen(self)

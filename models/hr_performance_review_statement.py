@@ -142,9 +142,7 @@ class HrPerformanceReview(models.Model):
         return result
 
     def write(self, vals):
-        # The disposal engine anonymises a review at the end of its retention period even
-        # when a later statement, kept longer, quoted it.
-        if self.env.su and not is_disposing(self):
+        if self.env.su:
             self._check_statement_frozen(vals)
         return super().write(vals)
 
@@ -173,6 +171,10 @@ class HrPerformanceReview(models.Model):
         return frozen
 
     def _check_statement_frozen(self, vals):
+        if is_disposing(self):
+            # The disposal engine anonymises a review at the end of its retention period
+            # even when a later statement, kept longer, quoted it.
+            return
         if not set(vals) & (set(FROZEN_OWN_FIELDS) | set(FROZEN_ASSESSMENT_FIELDS)):
             return
         frozen = self._signed_statement_fields(vals)
