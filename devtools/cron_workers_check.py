@@ -17,13 +17,15 @@ Two scenarios, each with items due *today* (real time: the workers are real proc
    (``os._exit``) in the middle of its second batch, after the first batch was committed.
    The job is run again: everything is processed once, each person gets one digest.
 
-Prints ``PASS <name>`` or ``FAIL <name>: <reason>`` per scenario; exit status 1 on failure.
+Prints ``PASS <name>`` or ``FAIL <name>: <reason>`` per scenario; exit status 3 when a scenario
+failed (any other non-zero status is a crash of the check itself).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -39,6 +41,7 @@ from odoo.fields import Command
 from odoo.modules.registry import Registry
 from odoo.tools import config
 
+SCENARIO_FAILED = 3
 JOB_CODE = "model._cron_process_deadlines(batch_size=%d)"
 DIGEST_LIKE = ("Performance deadlines%", "Overdue performance deadlines%")
 
@@ -163,6 +166,25 @@ def _check(env, cycle, due_ids, mails_before):
     return reasons
 
 
+def _log_tail(log):
+    """What the workers said about the jobs, and any warning or error, for the report (the
+    log itself stays on the machine that ran the check)."""
+    try:
+        with open(log, encoding="utf-8", errors="replace") as handle:
+            lines = [
+                line.rstrip()
+                for line in handle
+                if " WARNING " in line
+                or " ERROR " in line
+                or " CRITICAL " in line
+                or "Job 'Performance" in line
+                or "Traceback" in line
+            ]
+    except OSError as error:
+        return f"no log ({error})"
+    return f"log {log}, last lines:\n  " + "\n  ".join(lines[-15:] or ["(nothing)"])
+
+
 def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -181,14 +203,19 @@ def scenario_two_workers(registry, args):
         # mail queue would send and delete the digests).
         env["ir.cron"].search([]).write({"nextcall": later})
         env["ir.cron.trigger"].search([]).unlink()
-        job.write({"code": JOB_CODE % args.batch, "active": True})
+        # lastcall is set when a run ends (to the second: not comparable with a start time
+        # taken here), so it is cleared and the wait is for it to be set again.
+        job.write({"code": JOB_CODE % args.batch, "active": True, "lastcall": False})
         twin = job.copy({"name": f"{job.name} (second worker)", "nextcall": later})
+        twin.lastcall = False
         cr.commit()
         jobs = (job | twin).ids
     if not due:
         return ["nothing was due: the scenario did not test anything"]
     port = _free_port()
     log = os.path.join(args.logdir, f"cron-workers-{args.database}.log")
+    if os.path.exists(log):
+        os.remove(log)  # the server appends: the reasons below read this run only
     server = subprocess.Popen(
         [
             *args.odoo,
@@ -205,6 +232,8 @@ def scenario_two_workers(registry, args):
             "2",
             "--http-port",
             str(port),
+            "--gevent-port",
+            str(_free_port()),
             "--http-interface",
             "127.0.0.1",
             "--logfile",
@@ -222,14 +251,18 @@ def scenario_two_workers(registry, args):
         # each worker takes one, and the two run the deadline job at the same time.
         while time.monotonic() < deadline:
             time.sleep(1)
+            if server.poll() is not None:
+                return [f"the server exited with status {server.returncode}: {_log_tail(log)}"]
+            if not os.path.exists(log):
+                continue  # the server has not opened its log yet
             with open(log, encoding="utf-8", errors="replace") as handle:
                 if sum("Worker WorkerCron" in line and "alive" in line for line in handle) >= 2:
                     break
+        else:
+            return [f"the two cron workers did not start within {args.timeout}s: {_log_tail(log)}"]
         time.sleep(3)
         with registry.cursor() as cr:
             env = _env(cr)
-            cr.execute("SELECT now() at time zone 'UTC'")
-            (started,) = cr.fetchone()
             for cron in env["ir.cron"].browse(jobs):
                 cron._trigger()
             cr.commit()
@@ -237,8 +270,8 @@ def scenario_two_workers(registry, args):
             time.sleep(2)
             with registry.cursor() as cr:
                 cr.execute(
-                    "SELECT count(*) FROM ir_cron WHERE id IN %s AND lastcall >= %s",
-                    [tuple(jobs), started],
+                    "SELECT count(*) FROM ir_cron WHERE id IN %s AND lastcall IS NOT NULL",
+                    [tuple(jobs)],
                 )
                 done = cr.fetchone()[0]
                 cr.execute(
@@ -247,7 +280,7 @@ def scenario_two_workers(registry, args):
                 if done == len(jobs) and not cr.fetchone()[0]:
                     break
         else:
-            return [f"the two cron workers did not finish within {args.timeout}s (log: {log})"]
+            return [f"the two cron workers did not finish within {args.timeout}s: {_log_tail(log)}"]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -264,6 +297,12 @@ def scenario_two_workers(registry, args):
             for line in handle
             if "Job 'Performance: deadline" in line and ") starting" in line
         }
+    with open(log, encoding="utf-8", errors="replace") as handle:
+        problems = [line for line in handle if re.search(r" (WARNING|ERROR|CRITICAL) ", line)]
+    if problems:
+        reasons.append(
+            f"{len(problems)} warning(s) or error(s) in the workers' log: {_log_tail(log)}"
+        )
     if not set(jobs) <= started:
         reasons.append(
             f"both jobs should have run in the workers, ran: {sorted(started)} (log: {log})"
@@ -374,7 +413,8 @@ def main():
             print(f"FAIL {name}: {'; '.join(reasons)}")
         else:
             print(f"PASS {name}")
-    sys.exit(1 if failed else 0)
+    # 3: a scenario failed (and said why above); any other error status is a crash.
+    sys.exit(SCENARIO_FAILED if failed else 0)
 
 
 if __name__ == "__main__":

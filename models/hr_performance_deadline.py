@@ -2,6 +2,8 @@ import logging
 from contextvars import ContextVar
 from datetime import timedelta
 
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
@@ -43,6 +45,9 @@ STATUSES = [
 ]
 DUE_SOON_DAYS = 7
 CLOSED_REVIEW_STATES = ("completed", "cancelled")
+# Advisory lock of the daily deadline job: shared by the workers at work, taken alone by
+# the one that sends the digests.
+DEADLINE_RUN_LOCK = int.from_bytes(b"hsp-dead", "big") >> 1
 
 
 class HrPerformanceDeadline(models.Model):
@@ -110,6 +115,12 @@ class HrPerformanceDeadline(models.Model):
     date_reminder = fields.Date(string="Reminder On", readonly=True)
     date_escalation = fields.Date(string="Escalation On", readonly=True)
     activity_id = fields.Many2one("mail.activity", ondelete="set null", readonly=True)
+    date_todo_waiting = fields.Date(
+        readonly=True,
+        copy=False,
+        help="Last day the to-do found nobody who may open the record; it is tried again "
+        "the next day.",
+    )
     reminder_done = fields.Boolean(readonly=True, copy=False)
     date_reminder_sent = fields.Date(readonly=True, copy=False)
     escalation_done = fields.Boolean(readonly=True, copy=False)
@@ -247,6 +258,7 @@ class HrPerformanceDeadline(models.Model):
         "responsible_user_id",
         "date_activity",
         "activity_id",
+        "date_todo_waiting",
         "date_reminder",
         "reminder_done",
         "date_escalation",
@@ -270,7 +282,13 @@ class HrPerformanceDeadline(models.Model):
                 and not deadline.activity_id
                 and deadline.date_activity
             ):
-                steps.append(deadline.date_activity)
+                # A to-do nobody may receive is tried once a day, not at every run.
+                waiting = deadline.date_todo_waiting
+                steps.append(
+                    max(deadline.date_activity, waiting + timedelta(days=1))
+                    if waiting
+                    else deadline.date_activity
+                )
             if not deadline.reminder_done and deadline.date_reminder:
                 steps.append(deadline.date_reminder)
             if not deadline.escalation_done and deadline.date_escalation:
@@ -553,29 +571,82 @@ class HrPerformanceDeadline(models.Model):
         """Turn what is coming due into to-dos, remind before due dates and escalate what
         is overdue. Reads only the deadlines with something to do today (indexed
         ``date_next_action``); each batch is locked (``FOR UPDATE SKIP LOCKED``) and
-        committed, so two workers never act twice on the same deadline."""
+        committed, so two workers never act twice on the same deadline, and the last
+        worker to finish sends the day's digests: one e-mail per person.
+
+        Every worker at work holds the run lock shared, a session lock that outlives the
+        batches' commits. Done, a worker trades it for the lock alone: it gets it only
+        when no other worker is at work (each commits its batches before letting go), and
+        then sends the digests; otherwise the last one to finish sends them."""
+        cr = self.env.cr
+        cr.execute(SQL("SELECT pg_advisory_lock_shared(%s)", DEADLINE_RUN_LOCK))
+        held = "shared"
+        try:
+            if self._process_due_batches(batch_size):
+                cr.execute(
+                    SQL(
+                        "SELECT pg_advisory_unlock_shared(%s), pg_try_advisory_lock(%s)",
+                        DEADLINE_RUN_LOCK,
+                        DEADLINE_RUN_LOCK,
+                    )
+                )
+                held = "alone" if cr.fetchone()[1] else None
+                if held:
+                    self._send_digests()
+        except Exception:
+            cr.rollback()
+            self._release_run_lock(held)
+            raise
+        self._release_run_lock(held)
+
+    @api.model
+    def _release_run_lock(self, held):
+        unlock = {"shared": "pg_advisory_unlock_shared", "alone": "pg_advisory_unlock"}
+        if held:
+            self.env.cr.execute(SQL("SELECT %s(%s)", SQL(unlock[held]), DEADLINE_RUN_LOCK))
+
+    @api.model
+    def _process_due_batches(self, batch_size):
+        """Process what is due today, batch by batch; False when the run ran out of time
+        (the scheduler runs the job again at once for the rest)."""
         today = fields.Date.context_today(self)
         domain = [("date_next_action", "<=", today)]
         seen = set()
         while True:
             # Each deadline is handled once per run: every step due today is done in one
             # pass, so a deadline never comes back the same day.
-            candidates = self.search(
-                [*domain, ("id", "not in", list(seen))], order="date_next_action, id"
+            candidates, batch = self._lock_batch(
+                [*domain, ("id", "not in", list(seen))], batch_size
             )
-            # Rows another worker holds are skipped; it commits them as done.
-            batch = candidates.try_lock_for_update(limit=batch_size)
             if not batch:
-                break
+                return True
             seen.update(batch.ids)
             # Another worker may have processed them between our search and our lock.
             batch.invalidate_recordset()
             batch = batch.filtered_domain(domain)
             batch._process_due(today)
             remaining = len(candidates) - len(batch)
-            if not self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining):
-                return
-        self._send_digests()
+            time_left = self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining)
+            if remaining and not time_left:
+                return False
+
+    @api.model
+    def _lock_batch(self, domain, limit=None):
+        """The deadlines of ``domain`` and the ones of them this transaction could lock
+        (at most ``limit``); rows another worker holds are skipped (it commits them as
+        done). Called between batches, where everything of the run is committed: the
+        batch gets a transaction of its own at READ COMMITTED, the level of a queue read
+        with SKIP LOCKED. Under Odoo's REPEATABLE READ, a row another worker committed
+        after this transaction's snapshot could not be locked (a serialization failure);
+        here its latest version is read, and skipped when it is no longer due."""
+        cr = self.env.cr
+        # Between batches: the work of the run so far is committed (or, in a test, the
+        # test's own transaction goes on; nothing runs beside it).
+        cr.commit()  # pylint: disable=invalid-commit
+        if cr.connection.info.transaction_status == TRANSACTION_STATUS_IDLE:
+            cr.execute(SQL("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"))
+        candidates = self.search(domain, order="date_next_action, id")
+        return candidates, candidates.try_lock_for_update(limit=limit)
 
     def _process_due(self, today):
         """Act on the deadlines of ``self`` whose next step is due on ``today``."""
@@ -684,6 +755,9 @@ class HrPerformanceDeadline(models.Model):
                 assignees[deadline] = fallback
             else:
                 del assignees[deadline]
+        (deadlines - self.browse([deadline.id for deadline in assignees])).write(
+            {"date_todo_waiting": fields.Date.context_today(self)}
+        )
         deadlines = self.browse([deadline.id for deadline in assignees])
         activities = self._create_activities(
             [
@@ -703,10 +777,13 @@ class HrPerformanceDeadline(models.Model):
     @api.model
     def _readable_by(self, pairs):
         """The ``(record, user)`` pairs of ``pairs`` where the user may read the record: one
-        access check per model and user (the rule mail.activity enforces on assignees)."""
+        access check per model and user. The rule mail.activity enforces on assignees of
+        confidential records, and the one the to-dos follow."""
         groups = {}
         for record, user in pairs:
             groups.setdefault((record._name, user), set()).add(record.id)
+        # Their allowed companies, in one query whatever the prefetch of the users.
+        self.env["res.users"].browse({user.id for __, user in groups}).fetch(["company_ids"])
         readable = set()
         for (model, user), ids in groups.items():
             records = self.env[model].browse(ids)
@@ -757,7 +834,7 @@ class HrPerformanceDeadline(models.Model):
             & Domain("escalation_digest_sent", "=", False)
             & Domain("escalation_user_id", "!=", False)
         )
-        pending = self.search(reminder | escalation).try_lock_for_update()
+        pending = self._lock_batch(reminder | escalation)[1]
         pending.invalidate_recordset()
         reminders = pending.filtered_domain(reminder)
         escalations = pending.filtered_domain(escalation)
@@ -765,14 +842,7 @@ class HrPerformanceDeadline(models.Model):
             return
         due_by_user = reminders.grouped("responsible_user_id")
         new_by_user = escalations.grouped("escalation_user_id")
-        # Everything still overdue of each headteacher, in one query for all of them.
-        overdue = self.search(
-            [
-                ("escalation_user_id", "in", list({user.id for user in new_by_user})),
-                ("status", "in", ["missed"]),
-                ("review_id.state", "not in", CLOSED_REVIEW_STATES),
-            ]
-        ).grouped("escalation_user_id")
+        overdue = self._still_overdue(escalations.escalation_user_id).grouped("escalation_user_id")
         vals_list = []
         for user in dict.fromkeys([*due_by_user, *new_by_user]):
             new = new_by_user.get(user, self.browse())
@@ -789,6 +859,20 @@ class HrPerformanceDeadline(models.Model):
         # Sent by the system on behalf of the schools.
         self.env["mail.mail"].sudo().create(vals_list)
         self.env["ir.cron"]._commit_progress(len(pending))
+
+    @api.model
+    def _still_overdue(self, users):
+        """Everything still overdue that escalated to ``users``, in one query for all of
+        them: missed and open, on a review neither closed nor suspended by the capability
+        procedure (its deadlines stop until it restarts)."""
+        return self.search(
+            [
+                ("escalation_user_id", "in", users.ids),
+                ("status", "in", ["missed"]),
+                ("review_id.state", "not in", CLOSED_REVIEW_STATES),
+                ("review_id.performance_suspended", "=", False),
+            ]
+        )
 
     @api.model
     def _digest_mail_values(self, user, due, overdue, new):

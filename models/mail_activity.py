@@ -26,23 +26,14 @@ class MailActivity(models.Model):
     def _check_performance_assignee(self):
         # One access check per (model, assignee), not per activity: a cycle launch assigns
         # hundreds of activities to a handful of reviewers.
-        groups = {}
-        for activity in self.filtered(lambda a: a.user_id and a.res_id and a.active):
-            if activity._is_performance_confidential():
-                key = (activity.res_model, activity.user_id)
-                groups.setdefault(key, set()).add(activity.res_id)
-        # Their allowed companies, in one query whatever the prefetch of the activities.
-        assignees = self.env["res.users"].browse({user.id for __, user in groups})
-        assignees.fetch(["company_ids"])
-        for (model, user), res_ids in groups.items():
-            records = self.env[model].browse(res_ids)
-            readable = (
-                records.with_user(user)
-                .with_context(allowed_company_ids=user.company_ids.ids)
-                ._filtered_access("read")
-            )
-            unreadable = records - records.browse(readable.ids)
-            if unreadable:
+        pairs = [
+            (self.env[activity.res_model].browse(activity.res_id), activity.user_id)
+            for activity in self.filtered(lambda a: a.user_id and a.res_id and a.active)
+            if activity._is_performance_confidential()
+        ]
+        readable = self.env["hr.performance.deadline"]._readable_by(pairs)
+        for record, user in pairs:
+            if (record, user) not in readable:
                 raise ValidationError(
                     self.env._(
                         "%(user)s cannot see %(record)s, so they cannot be given an activity on "
@@ -50,7 +41,7 @@ class MailActivity(models.Model):
                         user=user.name,
                         # Named only to a caller who reads it: ids tried one by one must
                         # not list the reviews of the trust.
-                        record=unreadable[:1].sudo(False)._performance_name_for_caller(),
+                        record=record.sudo(False)._performance_name_for_caller(),
                     )
                 )
 

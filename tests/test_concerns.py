@@ -176,6 +176,15 @@ class TestConcerns(HrSchoolPerformanceCase):
         with self.assertRefused(UserError, "not suspended"):
             self.as_role(HEAD_A, review)._restart_performance_management(date(2027, 1, 20))
         as_reviewer.outcome_note = "No improvement against any target."
+        # Missed before the capability procedure starts (escalated by the daily job).
+        with freeze_time("2027-02-12 06:00"):
+            self._run_cron()
+        missed = review.deadline_ids.filtered(lambda d: d.status == "missed")
+        self.assertEqual(missed.escalation_user_id, self.headteacher_user)
+        self.assertEqual(
+            self.env["hr.performance.deadline"]._still_overdue(self.headteacher_user) & missed,
+            missed,
+        )
         with freeze_time("2027-02-12"):
             as_reviewer.action_start_capability()
         self.assertEqual(concern.state, "capability")
@@ -183,8 +192,12 @@ class TestConcerns(HrSchoolPerformanceCase):
         self.assertEqual(review.date_suspended, date(2027, 2, 12))
         self.assertEqual(review.state, "in_progress", "paused, not cancelled")
         self.assertTrue(self.ta_1.performance_capability)
-        # Its deadlines stop: the daily job has nothing to do for them.
+        # Its deadlines stop: the daily job has nothing to do for them, and what it had
+        # missed leaves the headteacher's daily list of what is still overdue.
         self.assertFalse(review.deadline_ids.filtered("date_next_action"))
+        Deadline = self.env["hr.performance.deadline"]
+        self.assertTrue(missed)
+        self.assertFalse(Deadline._still_overdue(self.headteacher_user) & missed)
         self.assertFalse(review.activity_ids)
         # The workflow waits for the restart.
         self._prepare_for(review, "final_review")

@@ -3,9 +3,10 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo.tests import tagged
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
-from .common import COLLEAGUE, HrSchoolPerformanceCase, london
+from ..models.hr_performance_deadline import DEADLINE_RUN_LOCK
+from .common import COLLEAGUE, HEAD_B, HrSchoolPerformanceCase, london
 
 DEADLINE_TYPE = "hr_school_performance.mail_activity_type_deadline"
 OVERDUE_TYPE = "hr_school_performance.mail_activity_type_deadline_overdue"
@@ -141,6 +142,58 @@ class TestDeadlineCron(HrSchoolPerformanceCase):
         planning = self._deadline(self.review_tina, "planning_meeting")
         self.assertEqual(planning.escalation_user_id, self.headteacher_user)
         self.assertTrue(planning.reminder_done)
+
+    def test_a_todo_nobody_may_receive_is_tried_again_the_next_day(self):
+        """Neither whoever must act nor whoever it escalates to may open the review: the
+        to-do waits, out of the runs of the day, and is given the next day to the
+        headteacher who can open it again."""
+        self_evaluation = self._deadline(self.review, "self_evaluation")
+        self_evaluation.sudo().responsible_user_id = self.users[COLLEAGUE]
+        school = self.review.company_id
+        headteacher = school.performance_headteacher_id
+        # Escalations go to another school's headteacher, who cannot open the review.
+        school.sudo().performance_headteacher_id = self.users[HEAD_B]
+        with freeze_time("2026-10-13 06:00"):
+            self._run_cron()
+            self.assertFalse(self._activities(self.review, DEADLINE_TYPE))
+            self.assertEqual(self_evaluation.date_todo_waiting, date(2026, 10, 13))
+            self.assertEqual(self_evaluation.date_next_action, date(2026, 10, 14))
+            self.assertNotIn(
+                self_evaluation,
+                self.env["hr.performance.deadline"].search(
+                    [("date_next_action", "<=", date(2026, 10, 13))]
+                ),
+                "not handled again at every run of the day",
+            )
+        school.sudo().performance_headteacher_id = headteacher
+        with freeze_time("2026-10-14 06:00"):
+            self._run_cron()
+        todo = self._activities(self.review, DEADLINE_TYPE)
+        self.assertEqual(todo.user_id, self.headteacher_user)
+        self.assertEqual(self_evaluation.activity_id, todo)
+
+    def test_the_digests_wait_for_the_last_worker(self):
+        """Another worker still at work on the day's deadlines (it holds the run lock
+        shared): this run leaves the digests to it, so nobody gets two e-mails; once no
+        other worker is at work, the next run sends them, once."""
+        helen = self.headteacher_user.partner_id
+        other = self.registry.cursor()  # a connection of its own: another worker
+        try:
+            other.execute(SQL("SELECT pg_advisory_lock_shared(%s)", DEADLINE_RUN_LOCK))
+            with freeze_time("2026-10-13 06:00"):
+                self._run_cron()
+            planning = self._deadline(self.review_tina, "planning_meeting")
+            self.assertEqual(planning.escalation_user_id, self.headteacher_user)
+            self.assertFalse(planning.escalation_digest_sent)
+            self.assertFalse(self._digests(helen))
+        finally:
+            other.execute(SQL("SELECT pg_advisory_unlock_shared(%s)", DEADLINE_RUN_LOCK))
+            other.close()
+        for _run in range(2):
+            with freeze_time("2026-10-13 07:00"):
+                self._run_cron()
+            self.assertEqual(len(self._digests(helen)), 1)
+        self.assertTrue(planning.escalation_digest_sent)
 
     def test_moved_meeting_moves_the_todo_and_restarts_follow_up(self):
         with freeze_time("2026-10-13 06:00"):

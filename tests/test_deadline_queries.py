@@ -32,11 +32,13 @@ class TestDeadlineQueries(HrSchoolPerformanceCase):
             self._launch(cycle)
             self.assertEqual(len(cycle.review_ids), 5)
             self._run_cron()
-            self._assert_cron_queries(17)
+            # Three of them take, trade and release the run lock that lets the last of two
+            # workers send the digests.
+            self._assert_cron_queries(20)
             self._add_staff(cycle.job_group_id, 45)
             cycle.with_user(self.hr_officer).action_add_eligible()
             self.assertEqual(len(cycle.review_ids), 50)
-            self._assert_cron_queries(17)
+            self._assert_cron_queries(20)
 
     def test_cron_batch_of_due_items_has_a_fixed_budget(self):
         # 13 October: the self-evaluation and meeting notice of two reviews become
@@ -48,7 +50,7 @@ class TestDeadlineQueries(HrSchoolPerformanceCase):
         with freeze_time("2026-09-30 06:00"):
             self._run_cron()
         with freeze_time("2026-10-13 06:00"):
-            self._assert_cron_queries(145)
+            self._assert_cron_queries(123)
         todos = (self.review | other).activity_ids.filtered(
             lambda a: (
                 a.activity_type_id
