@@ -26,6 +26,13 @@ class HrPerformanceOutcomeReport(models.Model):
         ],
     }
 
+    # For the record rule on a headteacher's review; never shown to governors, who see the
+    # distribution without names.
+    review_id = fields.Many2one(
+        "hr.performance.review",
+        readonly=True,
+        groups="hr_school_performance.hr_school_performance_group_headteacher",
+    )
     company_id = fields.Many2one("res.company", string="School", readonly=True)
     cycle_id = fields.Many2one("hr.performance.cycle", readonly=True)
     job_group_id = fields.Many2one("hr.performance.job.group", readonly=True)
@@ -46,6 +53,7 @@ class HrPerformanceOutcomeReport(models.Model):
         return SQL(
             """
             SELECT review.id AS id,
+                   review.id AS review_id,
                    review.company_id AS company_id,
                    review.cycle_id AS cycle_id,
                    review.job_group_id AS job_group_id,

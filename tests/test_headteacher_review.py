@@ -179,6 +179,29 @@ class TestHeadteacherReview(HeadteacherReviewCase):
                 )
                 with self.assertRaises(AccessError):
                     panel.with_user(user).read(["adviser_name"])
+        # Nor does the outcome distribution show it, once completed, to anyone but its
+        # readers (a job group of one would give the outcome away).
+        self.env.cr.execute(
+            "UPDATE hr_performance_review SET state = 'completed' WHERE id = %s", [review.id]
+        )
+        self.env.invalidate_all()
+        Report = self.env["hr.performance.outcome.report"]
+        for name, user in {
+            "chair": self.users[GOVERNOR],
+            "headteacher": self.headteacher_user,
+        }.items():
+            with self.subTest(report_reader=name):
+                as_user = Report.with_user(user).with_context(
+                    allowed_company_ids=user.company_ids.ids
+                )
+                self.assertIn(review.id, as_user.search([]).ids)  # a row's id is its review's
+        for name in ("other headteacher", "other governor on the panel", "headteacher of school B"):
+            user = outsiders[name]
+            with self.subTest(report_outsider=name):
+                as_user = Report.with_user(user).with_context(
+                    allowed_company_ids=user.company_ids.ids
+                )
+                self.assertNotIn(review.id, as_user.search([]).ids)
         # The other headteacher still reads the school's other reviews.
         tom = self._launched_review(self.ta_1)
         self.assertTrue(tom.with_user(self.other_head)._filtered_access("read"))
