@@ -1,7 +1,12 @@
 """Retention of the records written about a review (``hr.performance.retention.mixin``):
 each declares what anonymising it keeps, or that it is always deleted."""
 
-from odoo import api, models
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.fields import Domain
 
 from .hr_performance_deadline import _DROPPING
 from .hr_performance_retention_mixin import is_disposing
@@ -52,6 +57,50 @@ class HrPerformanceTrainingNeed(models.Model):
     _name = "hr.performance.training.need"
     _inherit = ["hr.performance.training.need", "hr.performance.retention.mixin"]
     _hsp_retention_sequence = 40
+
+    retention_disposal_date = fields.Date(
+        string="Disposal Date",
+        compute="_compute_retention_disposal_date",
+        store=True,
+        index=True,
+        help="A need recorded at a review goes with the review. One recorded outside any "
+        "review (a request during the year) is kept for the school's retention period from "
+        "the end of the school year (31 August) in which it was done or cancelled; an open "
+        "need is kept.",
+    )
+
+    @api.depends(
+        "review_id.retention_disposal_date",
+        "state",
+        "date_done",
+        "date_identified",
+        "company_id.performance_retention_years",
+    )
+    def _compute_retention_disposal_date(self):
+        for need in self:
+            if need.review_id:
+                need.retention_disposal_date = need.review_id.retention_disposal_date
+            elif need.state in ("done", "cancelled"):
+                end = need._hsp_retention_cycle_end()
+                years = need.company_id.performance_retention_years
+                need.retention_disposal_date = end + relativedelta(years=years)
+            else:
+                need.retention_disposal_date = False
+
+    @api.model
+    def _hsp_retention_due_domain(self, today):
+        return Domain("retention_disposal_date", "<=", today) & Domain(
+            "retention_anonymised", "=", False
+        )
+
+    def _hsp_retention_cycle_end(self):
+        self.ensure_one()
+        need = self.sudo()
+        if need.review_id:
+            return super()._hsp_retention_cycle_end()
+        # No cycle: the end of the school year in which the need was closed.
+        closed = need.date_done or need.date_identified
+        return date(closed.year if closed.month <= 8 else closed.year + 1, 8, 31)
 
     def _hsp_retention_employees(self):
         return {need.id: need.sudo().employee_id for need in self}

@@ -1,5 +1,5 @@
 from contextlib import closing
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 from hypothesis import HealthCheck, given, settings
@@ -194,6 +194,37 @@ class TestDisposal(RetentionCase):
         self._dispose_on("2031-08-30")
         self.assertEqual(self._snapshot(), before)
         self.assertFalse(self.Log.search([]))
+
+    def test_a_need_outside_any_review_is_disposed_of_from_its_school_year(self):
+        """A training need recorded outside any review (a request during the year) is kept
+        for the school's retention period from the 31 August after it was done; an open
+        one is kept."""
+        Need = self.env["hr.performance.training.need"]
+        done = Need.create(
+            {
+                "name": "Paediatric first aid",
+                "need_type": "course",
+                "employee_id": self.ta_1.id,
+                "date_identified": date(2024, 9, 20),
+                "state": "done",
+                "date_done": date(2024, 10, 3),
+                "cost": 95,
+            }
+        )
+        still_open = Need.create(
+            {"name": "Team Teach", "need_type": "course", "employee_id": self.ta_1.id}
+        )
+        years = self.school.performance_retention_years
+        due = date(2025 + years, 8, 31)
+        self.assertEqual(done.retention_disposal_date, due)
+        self.assertFalse(still_open.retention_disposal_date)
+        self._dispose_on(due - timedelta(days=1))
+        self.assertFalse(done.retention_anonymised)
+        self._dispose_on(due)
+        self.env.invalidate_all()
+        self.assertTrue(done.retention_anonymised)
+        self.assertEqual((done.name, done.cost), ("—", 95))
+        self.assertFalse(still_open.retention_anonymised)
 
     def test_anonymise_keeps_figures_and_removes_the_person(self):
         review = self.review_done
