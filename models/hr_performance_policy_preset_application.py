@@ -30,6 +30,42 @@ class HrPerformancePolicyPresetApplication(models.Model):
         help="The open cycles whose dates were kept as they were.",
     )
 
+    undo_running_cycles = fields.Html(
+        compute="_compute_undo_running_cycles",
+        sanitize=False,
+        help="The open cycles that depend on settings the undo would restore.",
+    )
+    has_undo_running_cycles = fields.Boolean(compute="_compute_undo_running_cycles")
+
+    @api.depends("state", "change_ids")
+    def _compute_undo_running_cycles(self):
+        Apply = self.env["hr.performance.policy.preset.apply"]
+        for application in self:
+            running = application._undo_running_cycles() if application.state == "applied" else {}
+            application.has_undo_running_cycles = bool(running)
+            application.undo_running_cycles = Apply._render_running(running)
+
+    def _restores(self):
+        """What undoing restores: each changed setting's record, field and old value (and the
+        change, for its label)."""
+        self.ensure_one()
+        return [
+            {
+                "record": change._record(),
+                "field": change.field_name,
+                "old": change._old(),
+                "line": change,
+            }
+            for change in self.change_ids
+            if change._record()
+        ]
+
+    def _undo_running_cycles(self):
+        """The open cycles that depend on the settings undoing would restore, as applying
+        lists them (``hr.performance.policy.preset._running_cycles``)."""
+        self.ensure_one()
+        return self.preset_id._running_cycles(self._restores())
+
     @api.depends("preset_id", "company_id", "job_group_id", "create_date")
     def _compute_name(self):
         for application in self:
@@ -78,9 +114,11 @@ class HrPerformancePolicyPresetApplication(models.Model):
             }
         )
 
-    def action_undo(self):
+    def action_undo(self, confirm_running=False):
         """Restore every setting the application changed, as it was before. Refused, saying
-        which, when a setting was changed again since (adjust it by hand instead)."""
+        which, when a setting was changed again since (adjust it by hand instead), and, as
+        applying is, when running cycles depend on a setting it restores, unless
+        ``confirm_running`` (the form's "Undo for the Running Cycles Too")."""
         for application in self:
             if application.state != "applied":
                 raise UserError(self.env._("This preset has already been undone."))
@@ -107,12 +145,19 @@ class HrPerformancePolicyPresetApplication(models.Model):
                         settings=", ".join(changed.mapped("display_name")),
                     )
                 )
+            running = application._undo_running_cycles()
+            if running and not confirm_running:
+                raise UserError(
+                    self.env._(
+                        "Running cycles depend on these settings: %(cycles)s. Their dates are "
+                        "kept, but their reviews would follow the restored settings "
+                        "(deadlines re-timed, moderation, appeals, access and disposal): use "
+                        "“Undo for the Running Cycles Too” to go ahead.",
+                        cycles=", ".join(cycle.display_name for cycle in running),
+                    )
+                )
             groups = application._job_groups()
-            restore = [
-                {"record": change._record(), "field": change.field_name, "old": change._old()}
-                for change in application.change_ids
-                if change._record()
-            ]
+            restore = application._restores()
             with self.env["hr.performance.policy.preset.apply"]._keeping_cycle_dates(groups):
                 application.preset_id._write_changes(restore, values="old")
             # The preset the groups had adopted before.
@@ -127,6 +172,10 @@ class HrPerformancePolicyPresetApplication(models.Model):
             groups.write({"policy_preset_id": previous.preset_id.id})
             application.state = "undone"
         return True
+
+    def action_undo_confirm_running(self):
+        """Undo, knowing that running cycles depend on the settings it restores."""
+        return self.action_undo(confirm_running=True)
 
 
 class HrPerformancePolicyPresetChange(models.Model):

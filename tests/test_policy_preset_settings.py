@@ -261,9 +261,20 @@ class TestPolicyPresetSettings(HrSchoolPerformanceCase):
         self.assertTrue(self.review.moderation_selected)
         # Applied to the job group, the school's own settings are not touched.
         self.assertEqual(self.school.performance_reviewer_access_months, 6)
-        self.env[action["res_model"]].browse(action["res_id"]).with_user(
-            self.hr_officer
-        ).action_undo()
+        # Undoing lists the running cycle too, and asks to go ahead the same way.
+        application = (
+            self.env[action["res_model"]].browse(action["res_id"]).with_user(self.hr_officer)
+        )
+        self.assertTrue(application.has_undo_running_cycles)
+        self.assertIn(self.cycle.display_name, application.undo_running_cycles)
+        self.assertIn("Moderation", application.undo_running_cycles)
+        with self.assertRefused(UserError, "Running cycles depend on these settings"):
+            application.action_undo()
+        self.assertEqual(self.job_group.moderation, "all")
+        self.assertEqual(application.state, "applied")
+        application.action_undo_confirm_running()
+        self.assertEqual(application.state, "undone")
+        self.assertFalse(application.has_undo_running_cycles)
         self.assertEqual(self.job_group.moderation, "none")
         self.assertFalse(self.review.moderation_selected)
         # Applied to the school: its reviewer access is a setting the running cycle of the
