@@ -40,8 +40,8 @@ class HrPerformanceRetentionMixin(models.AbstractModel):
     - ``_hsp_retention_sequence``: the order of disposal (children before the review);
     - :meth:`_hsp_retention_due_domain`: the records due for disposal on a day;
     - :meth:`_hsp_retention_held`: the records a running legal hold names;
-    - :meth:`_hsp_retention_can_anonymise`: whether anonymising is possible (a record with
-      no figures to keep is always deleted);
+    - ``_hsp_retention_keeps_figures``: whether anonymising is possible (False: a record
+      with no figures to keep is always deleted);
     - :meth:`_hsp_retention_anonymise_values`: the values that anonymise it (free text and
       the person removed, figures kept);
     - :meth:`_hsp_retention_is_retained`: which records the deletion guard keeps.
@@ -56,6 +56,7 @@ class HrPerformanceRetentionMixin(models.AbstractModel):
     _hsp_retention = True
     _hsp_retention_review_field = "review_id"
     _hsp_retention_sequence = 50
+    _hsp_retention_keeps_figures = True
 
     retention_anonymised = fields.Boolean(
         string="Anonymised",
@@ -149,8 +150,9 @@ class HrPerformanceRetentionMixin(models.AbstractModel):
         return result
 
     def _hsp_retention_can_anonymise(self):
-        """Whether the record keeps figures worth keeping once anonymised."""
-        return True
+        """Whether the record keeps figures worth keeping once anonymised (else it is
+        deleted): ``_hsp_retention_keeps_figures`` of its model."""
+        return self._hsp_retention_keeps_figures
 
     def _hsp_retention_anonymise_values(self):
         """The values that anonymise the records of ``self``: every stored free text

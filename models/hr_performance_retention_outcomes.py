@@ -14,9 +14,7 @@ class HrPerformanceSignature(models.Model):
     _name = "hr.performance.signature"
     _inherit = ["hr.performance.signature", "hr.performance.retention.mixin"]
     _hsp_retention_sequence = 15
-
-    def _hsp_retention_can_anonymise(self):
-        return False
+    _hsp_retention_keeps_figures = False
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
@@ -32,9 +30,7 @@ class HrPerformanceStatement(models.Model):
     _name = "hr.performance.statement"
     _inherit = ["hr.performance.statement", "hr.performance.retention.mixin"]
     _hsp_retention_sequence = 20
-
-    def _hsp_retention_can_anonymise(self):
-        return False
+    _hsp_retention_keeps_figures = False
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):

@@ -143,9 +143,7 @@ class HrPerformanceAccessGrant(models.Model):
     _name = "hr.performance.access.grant"
     _inherit = ["hr.performance.access.grant", "hr.performance.retention.mixin"]
     _hsp_retention_sequence = 10
-
-    def _hsp_retention_can_anonymise(self):
-        return False
+    _hsp_retention_keeps_figures = False
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
@@ -158,18 +156,14 @@ class HrPerformanceAccessLog(models.Model):
     _name = "hr.performance.access.log"
     _inherit = ["hr.performance.access.log", "hr.performance.retention.mixin"]
     _hsp_retention_sequence = 10
-
-    def _hsp_retention_can_anonymise(self):
-        return False
+    _hsp_retention_keeps_figures = False
 
 
 class HrPerformanceReviewerChange(models.Model):
     _name = "hr.performance.reviewer.change"
     _inherit = ["hr.performance.reviewer.change", "hr.performance.retention.mixin"]
     _hsp_retention_sequence = 10
-
-    def _hsp_retention_can_anonymise(self):
-        return False
+    _hsp_retention_keeps_figures = False
 
 
 class CalendarEvent(models.Model):
@@ -177,10 +171,8 @@ class CalendarEvent(models.Model):
     _inherit = ["calendar.event", "hr.performance.retention.mixin"]
     _hsp_retention_review_field = "performance_review_id"
     _hsp_retention_sequence = 20
+    _hsp_retention_keeps_figures = False
 
     @api.model
     def _hsp_retention_kind(self):
         return self.env._("Performance meeting")
-
-    def _hsp_retention_can_anonymise(self):
-        return False
