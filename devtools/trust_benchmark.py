@@ -321,21 +321,11 @@ def measure(env, func, repeat):
 
 
 def list_spec(model, view_type="list"):
-    from lxml import etree
+    """The specification the web client sends for ``model``'s default view: the one the
+    query-count tests use (fields of nested groups, inline lists, the activity widget)."""
+    from odoo.addons.hr_school_performance.tests.test_query_budgets import view_spec
 
-    views = model.get_views([(False, view_type)])
-    arch = etree.fromstring(views["views"][view_type]["arch"])
-    fields_info = views["models"][model._name]["fields"]
-    spec = {}
-    for node in arch.xpath("./field"):
-        name = node.get("name")
-        kind = fields_info.get(name, {}).get("type")
-        spec[name] = (
-            {"fields": {"display_name": {}}}
-            if kind in ("many2one", "one2many", "many2many")
-            else {}
-        )
-    return spec
+    return view_spec(model, view_type)
 
 
 def run(database, args):
