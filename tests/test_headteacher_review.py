@@ -202,6 +202,12 @@ class TestHeadteacherReview(HeadteacherReviewCase):
                     allowed_company_ids=user.company_ids.ids
                 )
                 self.assertNotIn(review.id, as_user.search([]).ids)
+        # Governors see the distribution without the review column: never by review.
+        as_governor = Report.with_user(self.second_governor).with_context(
+            allowed_company_ids=self.second_governor.company_ids.ids
+        )
+        with self.assertRaises(AccessError):
+            as_governor.search([("review_id", "=", review.id)])
         # The other headteacher still reads the school's other reviews.
         tom = self._launched_review(self.ta_1)
         self.assertTrue(tom.with_user(self.other_head)._filtered_access("read"))

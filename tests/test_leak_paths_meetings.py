@@ -57,6 +57,10 @@ POINTING_MODELS = {
     # The dashboards' per-review figures (test_dashboards): read by the headteacher and HR
     # only (access rights), in their schools (rule); outsiders without access are refused.
     "hr.performance.review.analysis": "rule",
+    # The outcome distribution: headteachers and governors (access rights), their schools
+    # and a headteacher's own review to its readers only (rules); the review column is the
+    # headteachers' (field groups), governors see the distribution without it.
+    "hr.performance.outcome.report": "rule",
 }
 CONFIDENTIAL = ("hr.performance.review", "hr.performance.objective", "hr.performance.observation")
 
@@ -484,6 +488,9 @@ class TestLeakPathsMeetings(PerformanceMeetingCase):
             "hr.performance.training.need": {CPD_LEADER},
             "hr.performance.observation": {OBSERVER},
             "hr.performance.pay.decision": {GOVERNOR},
+            # Governors read the school's distribution, never by review: refused the column
+            # (field groups), checked in test_headteacher_review.
+            "hr.performance.outcome.report": {GOVERNOR},
         }
         for name, how in POINTING_MODELS.items():
             if how == "transient":
