@@ -21,8 +21,9 @@ How the data is made (what the addon's own API would produce):
 * past years: the ORM would spend hours walking 6,600 reviews a year through four workflow
   steps with their chatter, so a completed year is written with SQL the way the workflow
   leaves it: the review ``completed`` with its planning meeting, completion date and
-  assessment, each deadline met (``date_done``) or closed with the review, nothing left for
-  the daily job (``date_next_action`` empty), and the year's to-dos marked done (archived).
+  assessment, its outcome final (moderated: payroll reads it), each deadline met
+  (``date_done``) or closed with the review, nothing left for the daily job
+  (``date_next_action`` empty), and the year's to-dos marked done (archived).
 
 Measured, each as the role's real user with warm caches, median of ``--repeat`` runs (wall
 time and queries), and printed as ratios against the same user's employee list:
@@ -214,7 +215,8 @@ def _complete_year(env, reviews, year, level):
         """UPDATE hr_performance_review
               SET state = 'completed', meeting_date = %s, date_completed = %s,
                   outcome_level_id = %s, date_self_evaluation = %s, date_draft_sent = %s,
-                  date_comments = %s, date_statement_signed = %s
+                  date_comments = %s, date_statement_signed = %s,
+                  outcome_final = TRUE
             WHERE id IN %s""",
         (
             datetime(year, 9, 20, 10, 0),
