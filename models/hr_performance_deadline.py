@@ -836,6 +836,12 @@ class HrPerformanceDeadline(models.Model):
         )
         pending = self._lock_batch(reminder | escalation)[1]
         pending.invalidate_recordset()
+        # The capability procedure stops a review's deadlines: what was still waiting for
+        # a digest when it was suspended is dropped, not sent.
+        stopped = pending.filtered(lambda d: d.review_id.performance_suspended)
+        stopped.filtered_domain(reminder).write({"reminder_digest_pending": False})
+        stopped.filtered_domain(escalation).write({"escalation_digest_sent": True})
+        pending -= stopped
         reminders = pending.filtered_domain(reminder)
         escalations = pending.filtered_domain(escalation)
         if not (reminders or escalations):

@@ -198,6 +198,19 @@ class TestConcerns(HrSchoolPerformanceCase):
         Deadline = self.env["hr.performance.deadline"]
         self.assertTrue(missed)
         self.assertFalse(Deadline._still_overdue(self.headteacher_user) & missed)
+        # A reminder that was waiting for the digest when it was suspended is dropped.
+        waiting = review.deadline_ids.filtered(lambda d: not d.date_done)[:1]
+        self.assertTrue(waiting.responsible_user_id)
+        waiting.sudo().write({"reminder_digest_pending": True})
+        mails_before = self.env["mail.mail"].search([])
+        with freeze_time("2027-02-15 06:00"):
+            self._run_cron()
+        self.assertFalse(waiting.reminder_digest_pending)
+        new_mails = self.env["mail.mail"].search([]) - mails_before
+        self.assertFalse(
+            new_mails.filtered(lambda m: f"res_id={review.id}" in (m.body_html or "")),
+            "nothing about the suspended review is sent",
+        )
         self.assertFalse(review.activity_ids)
         # The workflow waits for the restart.
         self._prepare_for(review, "final_review")
