@@ -745,13 +745,15 @@ class HrPerformanceDeadline(models.Model):
         # still escalates it). One bad deadline must never stop the day's run for all.
         assignees = {deadline: deadline.responsible_user_id for deadline in deadlines}
         readable = self._readable_by([(targets[d], user) for d, user in assignees.items() if user])
-        for deadline, user in list(assignees.items()):
-            if user and (targets[deadline], user) in readable:
-                continue
-            fallback = deadline._escalation_user()
-            if fallback and (targets[deadline], fallback) in self._readable_by(
-                [(targets[deadline], fallback)]
-            ):
+        fallbacks = {
+            deadline: deadline._escalation_user()
+            for deadline, user in assignees.items()
+            if not (user and (targets[deadline], user) in readable)
+        }
+        # One access check for all of them, not one per deadline.
+        readable = self._readable_by([(targets[d], user) for d, user in fallbacks.items() if user])
+        for deadline, fallback in fallbacks.items():
+            if fallback and (targets[deadline], fallback) in readable:
                 assignees[deadline] = fallback
             else:
                 del assignees[deadline]
