@@ -23,7 +23,7 @@ class HrPerformanceAppeal(models.Model):
 
     Informal resolution with the reviewer comes first (or is waived, with the reason);
     the formal appeal then waits until the statement's moderation is complete
-    (``hr.performance.review.outcome_final``) and goes to the headteacher, to the
+    (``hr.performance.review.statement_final``) and goes to the headteacher, to the
     governors when the headteacher is the reviewer, or, where the job group's policy says
     so, to the grievance procedure, whose referral and outcome are recorded. Whoever hears
     it reads the review through an access grant that lasts as long as the appeal.
@@ -378,7 +378,7 @@ class HrPerformanceAppeal(models.Model):
                         "discussion, or waive the informal stage giving the reason."
                     )
                 )
-        waiting = self.filtered(lambda a: not a.review_id.sudo().outcome_final)
+        waiting = self.filtered(lambda a: not a.review_id.sudo().statement_final)
         if waiting:
             waiting.write({"state": "waiting"})
             waiting._post(
@@ -461,7 +461,7 @@ class HrPerformanceAppeal(models.Model):
     def _route_waiting(self):
         """Route the appeals of ``self`` waiting for moderation whose statement's outcome is
         final now."""
-        ready = self.filtered(lambda a: a.state == "waiting" and a.review_id.sudo().outcome_final)
+        ready = self.filtered(lambda a: a.state == "waiting" and a.review_id.sudo().statement_final)
         # sudo: routing follows the moderation, whoever completed it.
         ready.sudo()._route()
 

@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import format_date
 
-# What the moderation's final outcome depends on, as written on the review.
+# What the moderation of a statement depends on, as written on the review whose outcome the
+# statement records (or, for a statement recorded before statements existed, on its own).
 OUTCOME_TRIGGERS = frozenset(
     ("state", "moderation_decision", "moderation_selected", "moderation_sampled", "outcome_final")
 )
@@ -15,6 +16,15 @@ class HrPerformanceReview(models.Model):
     _inherit = "hr.performance.review"
 
     appeal_ids = fields.One2many("hr.performance.appeal", "review_id", string="Appeals")
+    statement_final = fields.Boolean(
+        compute="_compute_statement_final",
+        store=True,
+        help="The review's statement is signed and its moderation complete: a formal appeal "
+        "against it may be heard. The statement records the previous review's outcome, so "
+        "that outcome's moderation decides; a statement that assesses no earlier cycle has "
+        "nothing to moderate. A statement recorded only as a date on the review (before "
+        "statements existed) follows the review's own outcome.",
+    )
     appeal_summary = fields.Char(
         string="Appeal",
         compute="_compute_appeal_summary",
@@ -52,6 +62,21 @@ class HrPerformanceReview(models.Model):
                     state=states[appeal.state],
                 )
 
+    @api.depends(
+        "statement_id.state",
+        "statement_id.previous_review_id.outcome_final",
+        "outcome_final",
+    )
+    def _compute_statement_final(self):
+        for review in self:
+            statement = review.statement_id
+            if statement:
+                review.statement_final = statement.state == "signed" and (
+                    not statement.previous_review_id or statement.previous_review_id.outcome_final
+                )
+            else:
+                review.statement_final = review.outcome_final
+
     def write(self, vals):
         result = super().write(vals)
         if OUTCOME_TRIGGERS & set(vals):
@@ -59,13 +84,15 @@ class HrPerformanceReview(models.Model):
         return result
 
     def _route_final_appeals(self):
-        """A formal appeal waits for the moderation to complete (``outcome_final``, computed
-        by the moderation); route those of ``self`` whose outcome is final now."""
+        """A formal appeal waits for the moderation of the statement to complete
+        (``statement_final``); route those whose statement is final now, on ``self`` and on
+        the reviews whose statements record the outcomes of ``self``."""
         # sudo: routing follows the moderation, whoever completed it.
+        reviews = self | self.sudo().outcome_statement_id.review_id
         waiting = (
             self.env["hr.performance.appeal"]
             .sudo()
-            .search([("review_id", "in", self.ids), ("state", "=", "waiting")])
+            .search([("review_id", "in", reviews.ids), ("state", "=", "waiting")])
         )
         if waiting:
             waiting._route_waiting()

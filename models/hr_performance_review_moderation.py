@@ -82,6 +82,28 @@ class HrPerformanceReview(models.Model):
         string="Revised Statement Instructed", readonly=True, copy=False, tracking=True
     )
     revision_reason = fields.Text(string="Why a Revised Statement", readonly=True, copy=False)
+    # The statement that records this review's outcome: the reviewee's next review's
+    # statement assesses the cycle that ended (its previous_review_id), so that is the
+    # statement the headteacher moderates for this review's outcome.
+    assessed_statement_ids = fields.One2many(
+        "hr.performance.statement", "previous_review_id", string="Statements Assessing It"
+    )
+    outcome_statement_id = fields.Many2one(
+        "hr.performance.statement",
+        string="Statement of the Outcome",
+        compute="_compute_outcome_statement",
+        store=True,
+        help="The latest version of the statement that records this review's assessment (the "
+        "statement of the reviewee's next review).",
+    )
+    date_outcome_signed = fields.Date(
+        string="Outcome's Statement Signed",
+        compute="_compute_outcome_statement",
+        store=True,
+        help="When both signed the statement recording this review's outcome: moderation "
+        "starts from it. For a review completed before statements existed, the date recorded "
+        "on the review itself.",
+    )
     outcome_final = fields.Boolean(
         compute="_compute_outcome_final",
         store=True,
@@ -149,18 +171,43 @@ class HrPerformanceReview(models.Model):
                 mode == "sample" and review.moderation_sampled
             )
 
-    @api.depends("moderation_selected", "moderation_decision", "date_statement_signed")
+    @api.depends(
+        "statement_ids",
+        "date_statement_signed",
+        "assessed_statement_ids.review_id.statement_id",
+        "assessed_statement_ids.review_id.date_statement_signed",
+    )
+    def _compute_outcome_statement(self):
+        for review in self:
+            recording = review.assessed_statement_ids.review_id.statement_id.filtered(
+                lambda s, r=review: s.previous_review_id == r
+            ).sorted("id")[-1:]
+            review.outcome_statement_id = recording
+            if recording:
+                review.date_outcome_signed = recording.review_id.date_statement_signed
+            elif not review.statement_ids:
+                # A review completed before statements existed: its statement is the date
+                # recorded on the review (its own statement, were it drafted, would record
+                # the previous cycle, never this one).
+                review.date_outcome_signed = review.date_statement_signed
+            else:
+                review.date_outcome_signed = False
+
+    @api.depends("moderation_selected", "moderation_decision", "date_outcome_signed")
     def _compute_moderation_state(self):
         for review in self:
             if not review.moderation_selected:
                 state = "not_required"
-            elif review.moderation_decision == "revision":
-                state = "revision"
             elif review.moderation_decision == "confirmed":
                 state = "confirmed"
-            elif not review.date_statement_signed:
-                state = "awaiting_statement"
+            elif not review.date_outcome_signed:
+                state = (
+                    "revision"
+                    if review.moderation_decision == "revision"
+                    else ("awaiting_statement")
+                )
             else:
+                # Signed, or signed again after a revision was instructed: to moderate.
                 state = "pending"
             review.moderation_state = state
 
@@ -319,19 +366,15 @@ class HrPerformanceReview(models.Model):
         return rights
 
     def write(self, vals):
-        signed = "date_statement_signed" in vals and vals["date_statement_signed"]
-        if signed:
-            revised = self.filtered(lambda r: r.moderation_decision == "revision")
-        else:
-            revised = self.browse()
         result = super().write(vals)
-        if revised:
-            # The revised statement is signed: the headteacher moderates it again.
-            with _moderating(revised):
-                super(HrPerformanceReview, revised).write({"moderation_decision": False})
-            revised._schedule_moderation_todo()
         if {"date_revision_requested", "moderation_sampled"} & set(vals):
             self.env["hr.performance.deadline"]._sync_for_reviews(self)
+        if "date_statement_signed" in vals:
+            # The statement signed (or its signature withdrawn for a revision) records the
+            # previous review's outcome: that review's moderation deadlines follow it.
+            recorded = self.sudo().statement_id.previous_review_id
+            if recorded:
+                self.env["hr.performance.deadline"]._sync_for_reviews(recorded)
         return result
 
     # ------------------------------------------------------------------
@@ -405,7 +448,7 @@ class HrPerformanceReview(models.Model):
                 }
             )
             for review in self:
-                review._request_statement_revision(reason)
+                review._revise_outcome_statement(reason)
         return True
 
     def action_moderation_add_to_sample(self):
@@ -464,6 +507,16 @@ class HrPerformanceReview(models.Model):
             self.write({"date_statement_signed": False})
         return revision
 
+    def _revise_outcome_statement(self, reason):
+        """The headteacher instructs a revised statement of this review's outcome: the
+        statement that records it (the next review's) is revised, or, for a review completed
+        before statements existed, the signature recorded on the review itself."""
+        self.ensure_one()
+        # sudo: which review's statement records the outcome; the revision itself checks the
+        # user's role on that review.
+        recording = self.sudo().outcome_statement_id.review_id.with_env(self.env)
+        return (recording or self)._request_statement_revision(reason)
+
     def _set_moderation_sampled(self, value):
         with _moderating(self):
             self.write({"moderation_sampled": value})
@@ -472,9 +525,4 @@ class HrPerformanceReview(models.Model):
         """The moderation of the cycles changed: recompute what depends on it."""
         for fname in ("moderation_mode", "moderation_selected"):
             self.env.add_to_compute(self._fields[fname], self)
-        self.env["hr.performance.deadline"]._sync_for_reviews(self)
-
-    def _schedule_moderation_todo(self):
-        """Nothing beyond the deadline: the moderation deadline (a rule line) gives the
-        headteacher the to-do, reminder and escalation."""
         self.env["hr.performance.deadline"]._sync_for_reviews(self)

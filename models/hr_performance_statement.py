@@ -115,7 +115,7 @@ class HrPerformanceStatement(models.Model):
     # Content, assembled from the review (the cycle that ended is the reviewee's previous
     # review; its assessment and the new objectives are snapshots).
     previous_review_id = fields.Many2one(
-        "hr.performance.review", string="Cycle Assessed", readonly=True
+        "hr.performance.review", string="Cycle Assessed", readonly=True, index="btree_not_null"
     )
     assessment_lines = fields.Json(readonly=True)
     assessment_outcome = fields.Char(string="Overall Assessment of the Cycle", readonly=True)

@@ -443,3 +443,113 @@ class TestStatementReport(StatementCase):
         bodies = "".join(str(m.body) for m in statement.message_ids)
         self.assertIn(ESCAPED, bodies)
         self.assertNotIn(PAYLOAD, bodies)
+
+
+@tagged("post_install", "-at_install")
+class TestOutcomeStatementModeration(StatementCase):
+    """The statement of the 2025–26 review records the assessment of the 2024–25 review
+    (``previous_review_id``): its signature, not the 2024–25 review's own statement's, sets
+    off the moderation of the 2024–25 outcome, and its moderation makes that outcome final.
+    School A moderates every statement recording the 2024–25 outcomes."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cycle_a_previous.moderation_ids.with_user(cls.users[HEAD_A]).write({"mode": "all"})
+        cls.env.flush_all()
+
+    def test_the_statement_recording_the_outcome_is_moderated(self):
+        done, head = self.review_done, self.users[HEAD_A]
+        self.assertEqual(done.moderation_state, "awaiting_statement")
+        self.assertFalse(done.outcome_final)
+        statement = self._signed()
+        self.assertEqual(statement.previous_review_id, done)
+        self.assertEqual(done.outcome_statement_id, statement)
+        self.assertEqual(done.date_outcome_signed, date(2026, 1, 14))
+        self.assertEqual(done.moderation_state, "pending")
+        # The 2025-26 review's own statement records 2024-25: its own outcome, not assessed
+        # yet, waits for next year's statement.
+        self.assertEqual(self.review.moderation_mode, "all")
+        self.assertEqual(self.review.moderation_state, "awaiting_statement")
+        self.assertFalse(self.review.date_outcome_signed)
+        self.assertFalse(self.as_role(HEAD_A, self.review).can_moderate)
+        with self.assertRefused(UserError, "cannot be moderated now"):
+            self.as_role(HEAD_A, self.review).action_moderation_confirm()
+        # Within 10 working days of the signature, by the headteacher.
+        deadline = self._deadline(done, "moderation")
+        self.assertEqual(deadline.date_from, date(2026, 1, 14))
+        self.assertEqual(deadline.date_due, date(2026, 1, 28))
+        self.assertEqual(deadline.responsible_user_id, head)
+        self.assertFalse(self.review.statement_final)
+
+        self.as_role(HEAD_A, done).action_moderation_confirm()
+        self.assertEqual(done.moderation_state, "confirmed")
+        self.assertTrue(done.outcome_final)
+        self.assertEqual(deadline.status, "met")
+        # The statement is final: an appeal against it may be heard.
+        self.assertTrue(self.review.statement_final)
+        self.assertFalse(self.review.outcome_final)
+
+    def test_a_revised_statement_goes_back_through_signing(self):
+        done = self.review_done
+        statement = self._signed()
+        self.as_role(HEAD_A, done).action_moderation_revise(
+            "The assessment of the signing club is not consistent with the evidence."
+        )
+        revision = self.review.statement_id
+        self.assertEqual((revision.version, revision.state), (2, "draft"))
+        self.assertEqual(revision.previous_version_id, statement)
+        self.assertEqual(revision.previous_review_id, done)
+        self.assertEqual(done.outcome_statement_id, revision)
+        self.assertFalse(self.review.date_statement_signed)
+        self.assertFalse(done.date_outcome_signed)
+        self.assertEqual(done.moderation_state, "revision")
+        self.assertEqual(done.date_revision_requested, date(2026, 1, 14))
+        self.assertFalse(done.outcome_final)
+        revised = self._deadline(done, "revised_statement")
+        # 10 working days after Wednesday 14 January, by the reviewer.
+        self.assertEqual(revised.date_due, date(2026, 1, 28))
+        self.assertEqual(revised.responsible_user_id, self.users[REVIEWER])
+        self.assertFalse(self._deadline(done, "moderation"))
+
+        self.as_role(REVIEWER, revision).action_send()
+        self.as_role(REVIEWEE, revision).action_return_comments()
+        self.as_role(REVIEWER, revision).action_finalise()
+        self.as_role(REVIEWEE, revision).action_sign("Tom Assistant", SIGNATURE)
+        self.as_role(REVIEWER, revision).action_sign("Maria Manager", SIGNATURE)
+        self.env.invalidate_all()
+        self.assertEqual(done.date_outcome_signed, date(2026, 1, 14))
+        self.assertEqual(done.moderation_state, "pending")
+        self.assertEqual(revised.status, "met")
+        self.assertTrue(self._deadline(done, "moderation"))
+        self.as_role(HEAD_A, done).action_moderation_confirm()
+        self.assertTrue(done.outcome_final)
+
+    def test_moderating_none_leaves_the_outcome_final(self):
+        self.cycle_a_previous.moderation_ids.with_user(self.users[HEAD_A]).write({"mode": "none"})
+        self.assertTrue(self.review_done.outcome_final)
+        self._signed()
+        self.assertEqual(self.review_done.moderation_state, "not_required")
+        self.assertTrue(self.review_done.outcome_final)
+        self.assertTrue(self.review.statement_final)
+
+    def test_a_formal_appeal_waits_for_the_outcome_it_records(self):
+        self._signed()
+        appeal = self._create_as(
+            self.users[REVIEWEE],
+            "hr.performance.appeal",
+            {
+                "review_id": self.review.id,
+                "entries_appealed": "The signing club assessed as Exceeded, not Achieved.",
+                "grounds": "The signing club ran all year.",
+            },
+        )
+        as_reviewee = self.as_role(REVIEWEE, appeal)
+        as_reviewee.write({"date_informal": date(2026, 1, 14), "informal_note": "Not agreed."})
+        as_reviewee.action_make_formal()
+        self.assertEqual(appeal.state, "waiting")
+        # Confirming the moderation of the 2024-25 outcome the statement records lets the
+        # appeal against the statement go on.
+        self.as_role(HEAD_A, self.review_done).action_moderation_confirm()
+        self.assertEqual(appeal.state, "formal")
+        self.assertEqual(appeal.hearer, "headteacher")
