@@ -1,3 +1,4 @@
+import ipaddress
 import math
 from datetime import timedelta
 
@@ -36,7 +37,9 @@ class HrPerformancePortalJoinAttempt(models.Model):
       ``hr_school_performance.portal_join_max_address_failures``, never below the code
       limit), whatever codes were typed, is refused. A school's staff usually share one
       public address, so a few colleagues' typos must not lock it; someone trying many codes
-      from one machine is stopped after that many.
+      from one machine is stopped after that many. An IPv6 address counts as its ``/64``
+      network (what one subscriber is given), so that it cannot be dodged by moving within
+      it.
 
     ``hr_school_performance.portal_join_lock_minutes`` sets ``LOCK_MINUTES`` (15). The
     system's alone (the public sign-up page writes it as superuser); administrators may
@@ -72,6 +75,20 @@ class HrPerformancePortalJoinAttempt(models.Model):
         return failures, address_failures, timedelta(minutes=minutes)
 
     @api.model
+    def _address_key(self, ip_address):
+        """The address as counted: an IPv4 address as such, an IPv6 address as its ``/64``
+        network (an IPv4 address mapped into IPv6 as the IPv4 address)."""
+        try:
+            address = ipaddress.ip_address(ip_address or "")
+        except ValueError:
+            return ip_address or False
+        if address.version == 6:
+            if address.ipv4_mapped:
+                return str(address.ipv4_mapped)
+            return str(ipaddress.ip_network(f"{address}/64", strict=False))
+        return str(address)
+
+    @api.model
     def _digest(self, code):
         code = normalise_code(code)
         # sudo: the database secret keys the hash.
@@ -84,12 +101,13 @@ class HrPerformancePortalJoinAttempt(models.Model):
         address are counted one after the other."""
         failures, address_failures, period = self._limits()
         now = fields.Datetime.now()
+        address = self._address_key(ip_address)
         self.env.cr.execute(
-            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{HMAC_SCOPE}:{ip_address}"]
+            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{HMAC_SCOPE}:{address}"]
         )
         until = False
         for key, value, limit in (
-            ("ip_address", ip_address, address_failures),
+            ("ip_address", address, address_failures),
             ("code_digest", self._digest(code), failures),
         ):
             if not value:
@@ -107,7 +125,11 @@ class HrPerformancePortalJoinAttempt(models.Model):
     @api.model
     def _record_failure(self, ip_address, code, reason):
         return self.create(
-            {"ip_address": ip_address, "code_digest": self._digest(code), "reason": reason}
+            {
+                "ip_address": self._address_key(ip_address),
+                "code_digest": self._digest(code),
+                "reason": reason,
+            }
         )
 
     @api.model

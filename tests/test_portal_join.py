@@ -233,3 +233,22 @@ class TestPortalJoinThrottle(PortalCase, HttpCase):
             # Never below the code limit.
             Params.set_param(CODE_PARAM, "12")
             self.assertFalse(Attempt._locked_until("192.0.2.44", untried))
+
+    def test_ipv6_counted_by_network(self):
+        """Addresses of one IPv6 /64 network (what one subscriber is given) count as one
+        address; an IPv4 address written as IPv6 counts as itself."""
+        Attempt = self.env[ATTEMPT]
+        Params = self.env["ir.config_parameter"]
+        Params.set_param(ADDRESS_PARAM, "10")
+        untried = "YYYYY-YYYYY"
+        with freeze_time(fields.Datetime.now()):
+            for number, guess in enumerate(wrong_codes(10), start=1):
+                Attempt._record_failure(f"2001:db8:1:2::{number:x}", guess, "code")
+            self.assertEqual(set(Attempt.search([]).mapped("ip_address")), {"2001:db8:1:2::/64"})
+            self.assertTrue(Attempt._locked_until("2001:db8:1:2:ffff::1", untried))
+            self.assertFalse(Attempt._locked_until("2001:db8:1:3::1", untried))
+            for guess in wrong_codes(10, prefix="XXXXX"):
+                Attempt._record_failure("::ffff:192.0.2.8", guess, "code")
+            self.assertTrue(Attempt._locked_until("192.0.2.8", untried))
+            self.assertEqual(Attempt._address_key("::ffff:192.0.2.8"), "192.0.2.8")
+            self.assertFalse(Attempt._locked_until("192.0.2.9", untried))
