@@ -1,3 +1,4 @@
+import ipaddress
 import math
 from datetime import timedelta
 
@@ -6,12 +7,16 @@ from odoo.tools.misc import hmac
 
 from .hr_performance_portal_invitation import normalise_code
 
-# After this many refused sign-ups from one address, or with one code, within the period,
-# the sign-up page refuses that address or code until the period has passed since the last
-# one (system parameters of the same names override the defaults).
+# After MAX_FAILURES refused sign-ups with one code, or MAX_ADDRESS_FAILURES from one
+# address, within the period, the sign-up page refuses that code or address until the period
+# has passed since the last one (system parameters of the same names override the defaults).
+# An address is often a whole school behind one router: its limit is high enough for many
+# colleagues' typos, and still stops one machine from trying many codes.
 MAX_FAILURES_PARAM = "hr_school_performance.portal_join_max_failures"
+MAX_ADDRESS_FAILURES_PARAM = "hr_school_performance.portal_join_max_address_failures"
 LOCK_MINUTES_PARAM = "hr_school_performance.portal_join_lock_minutes"
 MAX_FAILURES = 5
+MAX_ADDRESS_FAILURES = 50
 LOCK_MINUTES = 15
 HMAC_SCOPE = "hr_school_performance.portal_join_attempt"
 # Refused attempts are kept this long (the address is personal data), then vacuumed.
@@ -21,10 +26,24 @@ KEEP_DAYS = 2
 class HrPerformancePortalJoinAttempt(models.Model):
     """A refused attempt to sign up on ``/performance/join``: the address it came from and
     a keyed hash of the code typed (never the code). Kept in the database, so that every
-    worker of the server counts the same attempts: after ``MAX_FAILURES`` within
-    ``LOCK_MINUTES`` from one address, or with one code, that address or code is refused —
-    a correct code too — until ``LOCK_MINUTES`` after the last one. The system's alone
-    (the public sign-up page writes it as superuser); administrators may read it."""
+    worker of the server counts the same attempts. Two limits, each within ``LOCK_MINUTES``
+    and each lifted ``LOCK_MINUTES`` after the last refusal it counts:
+
+    - **a code** refused ``MAX_FAILURES`` times (5, parameter
+      ``hr_school_performance.portal_join_max_failures``), from any address, is refused —
+      the right code too. It is the limit for one code, whoever types it; it covers an
+      address typing one code too, so no separate limit per (address, code) is needed;
+    - **an address** with ``MAX_ADDRESS_FAILURES`` refusals (50, parameter
+      ``hr_school_performance.portal_join_max_address_failures``, never below the code
+      limit), whatever codes were typed, is refused. A school's staff usually share one
+      public address, so a few colleagues' typos must not lock it; someone trying many codes
+      from one machine is stopped after that many. An IPv6 address counts as its ``/64``
+      network (what one subscriber is given), so that it cannot be dodged by moving within
+      it.
+
+    ``hr_school_performance.portal_join_lock_minutes`` sets ``LOCK_MINUTES`` (15). The
+    system's alone (the public sign-up page writes it as superuser); administrators may
+    read it."""
 
     _name = "hr.performance.portal.join.attempt"
     _description = "Refused Portal Sign-up"
@@ -43,11 +62,31 @@ class HrPerformancePortalJoinAttempt(models.Model):
 
     @api.model
     def _limits(self):
-        """(failures that lock, length of the lock) from the system parameters."""
+        """(failures that lock a code, failures that lock an address, length of the lock)
+        from the system parameters."""
         params = self.env["ir.config_parameter"].sudo()
-        failures = int(params.get_param(MAX_FAILURES_PARAM, MAX_FAILURES) or MAX_FAILURES)
-        minutes = int(params.get_param(LOCK_MINUTES_PARAM, LOCK_MINUTES) or LOCK_MINUTES)
-        return max(failures, 1), timedelta(minutes=max(minutes, 1))
+
+        def number(param, default):
+            return max(int(params.get_param(param, default) or default), 1)
+
+        failures = number(MAX_FAILURES_PARAM, MAX_FAILURES)
+        address_failures = max(number(MAX_ADDRESS_FAILURES_PARAM, MAX_ADDRESS_FAILURES), failures)
+        minutes = number(LOCK_MINUTES_PARAM, LOCK_MINUTES)
+        return failures, address_failures, timedelta(minutes=minutes)
+
+    @api.model
+    def _address_key(self, ip_address):
+        """The address as counted: an IPv4 address as such, an IPv6 address as its ``/64``
+        network (an IPv4 address mapped into IPv6 as the IPv4 address)."""
+        try:
+            address = ipaddress.ip_address(ip_address or "")
+        except ValueError:
+            return ip_address or False
+        if address.version == 6:
+            if address.ipv4_mapped:
+                return str(address.ipv4_mapped)
+            return str(ipaddress.ip_network(f"{address}/64", strict=False))
+        return str(address)
 
     @api.model
     def _digest(self, code):
@@ -60,22 +99,25 @@ class HrPerformancePortalJoinAttempt(models.Model):
         """When the lock on ``ip_address`` or ``code`` ends, or ``False`` when neither is
         locked. Takes a transaction lock per address, so that parallel requests from one
         address are counted one after the other."""
-        failures, period = self._limits()
+        failures, address_failures, period = self._limits()
         now = fields.Datetime.now()
+        address = self._address_key(ip_address)
         self.env.cr.execute(
-            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{HMAC_SCOPE}:{ip_address}"]
+            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{HMAC_SCOPE}:{address}"]
         )
         until = False
-        digest = self._digest(code)
-        for key, value in (("ip_address", ip_address), ("code_digest", digest)):
+        for key, value, limit in (
+            ("ip_address", address, address_failures),
+            ("code_digest", self._digest(code), failures),
+        ):
             if not value:
                 continue
             recent = self.search_fetch(
                 [(key, "=", value), ("date_attempt", ">", now - period)],
                 ["date_attempt"],
-                limit=failures,
+                limit=limit,
             )
-            if len(recent) >= failures:
+            if len(recent) >= limit:
                 end = recent[0].date_attempt + period
                 until = max(until, end) if until else end
         return until
@@ -83,7 +125,11 @@ class HrPerformancePortalJoinAttempt(models.Model):
     @api.model
     def _record_failure(self, ip_address, code, reason):
         return self.create(
-            {"ip_address": ip_address, "code_digest": self._digest(code), "reason": reason}
+            {
+                "ip_address": self._address_key(ip_address),
+                "code_digest": self._digest(code),
+                "reason": reason,
+            }
         )
 
     @api.model
