@@ -871,13 +871,13 @@ class HrPerformanceDeadline(models.Model):
     @api.model
     def _still_overdue(self, users):
         """Everything still overdue that escalated to ``users``, in one query for all of
-        them: missed and open, on a review neither closed nor suspended by the capability
-        procedure (its deadlines stop until it restarts)."""
+        them: missed and open (moderation and the pay decision stay open on a completed
+        review; closing a review closes the rest), on a review not suspended by the
+        capability procedure (its deadlines stop until it restarts)."""
         return self.search(
             [
                 ("escalation_user_id", "in", users.ids),
                 ("status", "in", ["missed"]),
-                ("review_id.state", "not in", CLOSED_REVIEW_STATES),
                 ("review_id.performance_suspended", "=", False),
             ]
         )

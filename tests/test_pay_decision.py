@@ -233,6 +233,10 @@ class TestPayDecision(PayCase):
         with freeze_time("2027-11-02 07:00"):
             self._run_cron()
             self.assertEqual(deadline.status, "missed")
+            # The escalation digest lists it as still overdue, though the review is
+            # completed: the decision is owed on the completed review.
+            Deadline = self.env["hr.performance.deadline"]
+            self.assertIn(deadline, Deadline._still_overdue(deadline.escalation_user_id))
         self.assertTrue(deadline.escalation_done)
         self.assertEqual(deadline.date_escalated, date(2027, 11, 2))
         with freeze_time("2027-11-03 09:00"):
