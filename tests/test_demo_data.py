@@ -153,12 +153,24 @@ class TestDemoData(TransactionCase):
                 <= Date.context_today(review),
                 review.display_name,
             )
-        # Signed statements are moderated by the headteacher; the latest one is due.
-        self.assertEqual(
-            set((signed - self._demo("review_barbara_nolan_demo")).mapped("moderation_state")),
-            {"confirmed"},
-        )
-        self.assertEqual(self._demo("review_barbara_nolan_demo").moderation_state, "pending")
+        # A statement records the outcome of the cycle that ended: its signature sets off
+        # the moderation of that (previous) review; this year's reviews wait for their own.
+        self.assertEqual(set(signed.mapped("moderation_state")), {"awaiting_statement"})
+        barbara = self._demo("review_barbara_nolan_demo").statement_id
+        self.assertFalse(barbara.previous_review_id, "a first review assesses no earlier cycle")
+        recording = statements.filtered("previous_review_id")
+        for name in ("rachel_hughes", "linda_price"):
+            self.assertEqual(
+                self._demo(f"review_{name}_demo").statement_id.previous_review_id,
+                self._demo(f"review_{name}_prev_demo"),
+            )
+        for statement in recording:
+            outcome = statement.previous_review_id
+            self.assertEqual(outcome.outcome_statement_id, statement, statement.display_name)
+            self.assertEqual(
+                outcome.date_outcome_signed, statement.review_id.date_statement_signed
+            )
+            self.assertNotEqual(outcome.moderation_state, "awaiting_statement")
         # The steps in between.
         steve = self._demo("review_steve_collins_demo").statement_id
         self.assertEqual(
