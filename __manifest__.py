@@ -91,6 +91,7 @@
         "wizards/hr_performance_training_audit_views.xml",
         "wizards/hr_performance_signature_sign_views.xml",
         "wizards/hr_performance_statement_revise_views.xml",
+        "wizards/hr_performance_statement_exception_views.xml",
         "wizards/hr_performance_delete_early_views.xml",
         "report/hr_performance_appeal_reports.xml",
         "report/hr_performance_appeal_templates.xml",

@@ -82,6 +82,9 @@ class HrPerformanceReview(models.Model):
     can_request_statement_revision = fields.Boolean(
         compute="_compute_can_request_statement_revision"
     )
+    can_record_statement_exception = fields.Boolean(
+        compute="_compute_can_record_statement_exception"
+    )
     midyear_signature_ids = fields.Many2many(
         "hr.performance.signature",
         compute="_compute_midyear_signature_ids",
@@ -116,6 +119,19 @@ class HrPerformanceReview(models.Model):
             review.can_request_statement_revision = bool(
                 roles[review.id] & STATEMENT_REVISION_ROLES
                 and review.statement_id.state == "signed"
+            )
+
+    @api.depends_context("uid")
+    @api.depends("state", "statement_id.state", "statement_exception_reason")
+    def _compute_can_record_statement_exception(self):
+        roles = self._get_user_roles()
+        for review in self:
+            review.can_record_statement_exception = bool(
+                "headteacher" in roles[review.id]
+                and "reviewee" not in roles[review.id]
+                and review.state == "agreed"
+                and not review.statement_exception_reason
+                and review._statement_gate_applies()
             )
 
     def _compute_midyear_signature_ids(self):
@@ -205,20 +221,45 @@ class HrPerformanceReview(models.Model):
                 )
 
     def _statement_gate_applies(self):
-        """Whether this review needs a signed statement before monitoring: once a statement
-        has been started, its latest version must be signed."""
+        """Whether this review still needs its signed statement before monitoring: the
+        latest version of its statement, drafted or not, is not signed by both."""
         self.ensure_one()
-        statement = self.sudo().statement_id
-        return bool(statement) and statement.state != "signed"
+        return self.sudo().statement_id.state != "signed"
 
     def action_record_statement_exception(self, reason):
         """The headteacher lets the review move on to monitoring without a signed
         statement, giving the reason."""
+        # The roles come from groups: the record rules (the school) are checked first.
+        self.check_access("write")
         self._check_roles({"headteacher"})
         if not (reason or "").strip():
             raise ValidationError(self.env._("Give the reason for the exception."))
+        for review in self:
+            if review.state not in ("planning", "agreed"):
+                raise UserError(
+                    self.env._(
+                        "%(review)s has already moved on to monitoring: no exception is needed.",
+                        review=review.display_name,
+                    )
+                )
         # sudo: the field is read-only for everyone; the headteacher's role was checked.
         self.sudo().statement_exception_reason = reason.strip()
+        return True
+
+    def action_open_statement_exception(self):
+        """The wizard asking the headteacher's reason for monitoring without a signed
+        statement."""
+        self.ensure_one()
+        self.check_access("write")
+        self._check_roles({"headteacher"})
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Monitoring without a Signed Statement"),
+            "res_model": "hr.performance.statement.exception",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_review_id": self.id},
+        }
 
     # ------------------------------------------------------------------
     # The statement

@@ -41,6 +41,7 @@ class TestDeadlinesOfClosedReviews(HrSchoolPerformanceCase):
         self.review.objective_ids = [Command.create({"name": "Run the phonics group"})]
         review = self.review.with_user(self.reviewer_user)
         review.action_agree_objectives()
+        self._excuse_statement(self.review)
         review.action_start_monitoring()
         review.action_start_final_review()
         self.review.objective_ids.assessment_level_id = self.achieved

@@ -330,6 +330,7 @@ class TestFieldWriteRights(HrSchoolPerformanceCase):
         with self.assertRaises(AccessError):
             self.as_role(REVIEWEE, review).action_agree_objectives()
         self.as_role(REVIEWER, review).action_agree_objectives()
+        self._excuse_statement(review)
         self.as_role(REVIEWER, review).action_start_monitoring()
         self.as_role(REVIEWEE, review.objective_ids).write({"midyear_progress": "On track"})
         self.as_role(REVIEWER, review).action_start_final_review()

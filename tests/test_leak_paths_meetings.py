@@ -51,6 +51,7 @@ POINTING_MODELS = {
     "hr.performance.concern": "guarded",
     "hr.performance.concern.target": "rule",
     "hr.performance.statement.revise": "transient",
+    "hr.performance.statement.exception": "transient",
     "hr.performance.warning": "guarded",
     "hr.performance.headteacher.panel": "guarded",
     "hr.performance.review.restart": "transient",

@@ -74,6 +74,7 @@ class TestObjective(HrSchoolPerformanceCase):
         objective = self._objective("Lead the reading club")
         self.review.write({"meeting_date": datetime(2026, 9, 10, 9, 0)})
         self.review.with_user(self.reviewer_user).action_agree_objectives()
+        self._excuse_statement(self.review)
         self.review.with_user(self.reviewer_user).action_start_monitoring()
         self.review.with_user(self.reviewer_user).action_start_final_review()
         with self.assertRefused(UserError, "cannot be added"):

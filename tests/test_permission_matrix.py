@@ -142,6 +142,13 @@ EXPECTED = {
     "hr.performance.pay.point": {R: EVERYONE, W: MANAGER, C: MANAGER, U: MANAGER},
     "hr.performance.moderation": {R: HEAD_OR_HR_A, W: HEAD_OR_HR_A, C: HEAD_OR_HR_A, U: NOBODY},
     "hr.performance.moderation.revise": {R: {HEAD_A}, W: {HEAD_A}, C: HEAD_OR_HR_A, U: NOBODY},
+    # Monitoring without a signed statement: the headteacher alone records why (issue 9).
+    "hr.performance.statement.exception": {
+        R: {HEAD_A},
+        W: {HEAD_A},
+        C: HEAD_OR_HR_A,
+        U: NOBODY,
+    },
     "hr.performance.pay.decision": {
         R: {GOVERNOR} | HEAD_OR_HR_A,
         W: {GOVERNOR} | HEAD_OR_HR_A,
@@ -307,6 +314,11 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
             cls.users[REVIEWER],
             "hr.performance.statement.revise",
             {"review_id": cls.review.id, "reason": "Objective moved at the revision meeting"},
+        )
+        cls.statement_exception_wizard = cls._create_as(
+            cls.headteacher_user,
+            "hr.performance.statement.exception",
+            {"review_id": cls.review.id, "reason": "Signed on paper"},
         )
 
     @classmethod
@@ -702,6 +714,12 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
                 {"reason": "Updated"},
                 {"review_id": self.review.id, "reason": "New"},
             ),
+            "hr.performance.statement.exception": (
+                self.statement_exception_wizard,
+                "reason",
+                {"reason": "Updated"},
+                {"review_id": self.review.id, "reason": "New"},
+            ),
             "hr.performance.training.audit": (
                 self.audit_wizard,
                 "include_done",
@@ -979,6 +997,27 @@ class TestPermissionMatrix(HrSchoolPerformanceCase):
                             role in allowed,
                             f"{role} {'may' if role in allowed else 'may not'} {operation} {model}",
                         )
+
+    def test_statement_exception_by_the_schools_headteacher_only(self):
+        """The exception's roles come from groups: another school's headteacher and HR
+        officer are refused it over RPC by the record rules, before any role is looked at."""
+        for role in (HEAD_B, HR_B, REVIEWER, REVIEWEE):
+            with self.subTest(role=role):
+                self.assertFalse(
+                    self.outcome(
+                        lambda r=role: self.as_role(
+                            r, self.review
+                        ).action_record_statement_exception("Signed on paper")
+                    )
+                )
+        self.assertFalse(self.review.statement_exception_reason)
+        self.assertTrue(
+            self.outcome(
+                lambda: self.as_role(HEAD_A, self.review).action_record_statement_exception(
+                    "Signed on paper"
+                )
+            )
+        )
 
     def test_matrix_covers_every_model(self):
         """A new model of the addon must enter the matrix (the lead adds observations, training

@@ -44,6 +44,26 @@ class TestReviewWorkflow(HrSchoolPerformanceCase):
         self.assertEqual(
             self._activity_types(review), ["hr_school_performance.mail_activity_type_statement"]
         )
+        # No statement signed yet: monitoring waits for it, or for the headteacher's
+        # recorded exception.
+        with self.assertRefused(UserError, "before its statement is signed"):
+            review.action_start_monitoring()
+        self.assertFalse(review.with_user(self.reviewer_user).can_record_statement_exception)
+        head_review = self.review.with_user(self.headteacher_user)
+        self.assertTrue(head_review.can_record_statement_exception)
+        wizard = self.env["hr.performance.statement.exception"].with_user(self.headteacher_user)
+        with self.assertRaises(AccessError):
+            wizard.with_user(self.reviewer_user).create(
+                {"review_id": self.review.id, "reason": "Not mine to excuse."}
+            )
+        wizard.create(
+            {"review_id": self.review.id, "reason": "Long-term absence: signed on return."}
+        ).action_confirm()
+        self.env.cr.flush()  # each button is a request: its tracking is posted
+        self.assertEqual(
+            self.review.statement_exception_reason, "Long-term absence: signed on return."
+        )
+        self.assertFalse(head_review.can_record_statement_exception)
         review.action_start_monitoring()
         self.env.cr.flush()  # each button is a request: its tracking is posted
         self.assertEqual(review.state, "in_progress")
@@ -93,6 +113,8 @@ class TestReviewWorkflow(HrSchoolPerformanceCase):
                     self._prepare_for(self.review, "final_review")
                     self._advance(self.review, state)
                     if state == source:
+                        if action == "action_start_monitoring":
+                            self._excuse_statement(self.review)
                         getattr(self.review.with_user(self.reviewer_user), action)()
                         self.assertEqual(self.review.state, target)
                     else:
@@ -156,6 +178,7 @@ class TestReviewWorkflow(HrSchoolPerformanceCase):
         self.assertEqual(review.state, "planning")
         self._prepare_for(self.review, "planning")
         review.action_agree_objectives()
+        self._excuse_statement(self.review)
         review.action_start_monitoring()
         review.action_start_final_review()
         with self.assertRefused(UserError, "overall assessment"):

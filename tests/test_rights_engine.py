@@ -119,6 +119,9 @@ class TestRightsEngine(HrSchoolPerformanceCase):
         with self.assertRefused(UserError, "is not possible"):
             self.as_role(REVIEWER, review).write({"state": "completed"})
         self.as_role(REVIEWER, review).write({"state": "agreed"})
+        with self.assertRefused(UserError, "before its statement is signed"):
+            self.as_role(REVIEWER, review).write({"state": "in_progress"})
+        self._excuse_statement(review)
         self.as_role(REVIEWER, review).write({"state": "in_progress"})
         self.as_role(REVIEWER, review).write({"state": "final_review"})
         with self.assertRefused(UserError, "overall assessment"):

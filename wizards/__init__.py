@@ -8,3 +8,4 @@ from . import hr_performance_concern_extend
 from . import hr_performance_policy_preset_apply
 from . import hr_performance_statement_revise
 from . import hr_performance_delete_early
+from . import hr_performance_statement_exception
