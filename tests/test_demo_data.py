@@ -167,9 +167,7 @@ class TestDemoData(TransactionCase):
         for statement in recording:
             outcome = statement.previous_review_id
             self.assertEqual(outcome.outcome_statement_id, statement, statement.display_name)
-            self.assertEqual(
-                outcome.date_outcome_signed, statement.review_id.date_statement_signed
-            )
+            self.assertEqual(outcome.date_outcome_signed, statement.review_id.date_statement_signed)
             self.assertNotEqual(outcome.moderation_state, "awaiting_statement")
         # The steps in between.
         steve = self._demo("review_steve_collins_demo").statement_id
