@@ -608,6 +608,28 @@ class HrSchoolPerformanceCase(TransactionCase):
         )
 
     @classmethod
+    def _build_pay_scale(cls):
+        """The trust's pay spine: Grade 4 with points 7-9 (``point_7`` ... ``point_9``) and
+        Grade 5 with point 18 (``point_18``)."""
+        cls.pay_scale = cls.env["hr.performance.pay.scale"].create(
+            {
+                "name": "NJC pay spine",
+                "company_id": cls.trust.id,
+                "grade_ids": [
+                    Command.create({"name": "Grade 4", "sequence": 4}),
+                    Command.create({"name": "Grade 5", "sequence": 5}),
+                ],
+            }
+        )
+        grade_4, grade_5 = cls.pay_scale.grade_ids
+        Point = cls.env["hr.performance.pay.point"]
+        cls.point_7, cls.point_8, cls.point_9 = Point.create(
+            [{"grade_id": grade_4.id, "name": str(point), "sequence": point} for point in (7, 8, 9)]
+        )
+        cls.point_18 = Point.create({"grade_id": grade_5.id, "name": "18", "sequence": 18})
+        return cls.pay_scale
+
+    @classmethod
     def _launched_review(cls, employee=None, start=date(2026, 9, 1)):
         """Launch the fixture cycle (once) and return the review of ``employee``."""
         cycle = cls.env["hr.performance.cycle"].search(

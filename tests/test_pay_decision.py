@@ -3,7 +3,6 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.fields import Command
 from odoo.tests import tagged
 
 from .common import GOVERNOR, PAYROLL, HrSchoolPerformanceCase
@@ -18,22 +17,7 @@ class PayCase(HrSchoolPerformanceCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.job_group.write({"pay_decision_month": "10", "pay_decision_day": 31})
-        cls.pay_scale = cls.env["hr.performance.pay.scale"].create(
-            {
-                "name": "NJC pay spine",
-                "company_id": cls.trust.id,
-                "grade_ids": [
-                    Command.create({"name": "Grade 4", "sequence": 4}),
-                    Command.create({"name": "Grade 5", "sequence": 5}),
-                ],
-            }
-        )
-        grade_4, grade_5 = cls.pay_scale.grade_ids
-        Point = cls.env["hr.performance.pay.point"]
-        cls.point_7, cls.point_8, cls.point_9 = Point.create(
-            [{"grade_id": grade_4.id, "name": str(point), "sequence": point} for point in (7, 8, 9)]
-        )
-        cls.point_18 = Point.create({"grade_id": grade_5.id, "name": "18", "sequence": 18})
+        cls._build_pay_scale()
         cls._launch_team()
         cls.governor = cls.users[GOVERNOR]
         cls.Decision = cls.env["hr.performance.pay.decision"]
