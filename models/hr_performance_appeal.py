@@ -429,8 +429,8 @@ class HrPerformanceAppeal(models.Model):
     # ------------------------------------------------------------------
     def _route(self):
         """Send formal appeals where the policy says: a hearing by the headteacher (the
-        governors when the headteacher reviewed), or a referral to the grievance
-        procedure."""
+        governors when the headteacher reviewed, or is the reviewee), or a referral to the
+        grievance procedure."""
         today = fields.Date.context_today(self)
         for appeal in self:
             review = appeal.review_id.sudo()
@@ -441,7 +441,12 @@ class HrPerformanceAppeal(models.Model):
                 appeal._post(self.env._("Formal appeal referred to the grievance procedure."))
                 continue
             head = review.company_id._performance_escalation_user()
-            hearer = "governors" if head and head == review.reviewer_user_id else "headteacher"
+            # The governing body hears it when the headteacher reviewed, or was reviewed
+            # (a headteacher's own review, by the governors' panel).
+            governors = review.is_headteacher_review or (
+                head and head in (review.reviewer_user_id | review.employee_user_id)
+            )
+            hearer = "governors" if governors else "headteacher"
             appeal.write({"state": "formal"})
             vals = {"route": "hearing", "hearer": hearer, "date_formal": today}
             if hearer == "headteacher" and head and not appeal.panel_user_ids:
@@ -449,14 +454,19 @@ class HrPerformanceAppeal(models.Model):
             # sudo: the route, the date and the default panel are set by the workflow.
             appeal.sudo().write(vals)
             appeal._sync_panel_access()
-            appeal._post(
-                self.env._("Formal appeal, to be heard by the headteacher.")
-                if hearer == "headteacher"
-                else self.env._(
+            if hearer == "headteacher":
+                message = self.env._("Formal appeal, to be heard by the headteacher.")
+            elif review.is_headteacher_review:
+                message = self.env._(
+                    "Formal appeal against the headteacher's own review, to be heard by the "
+                    "governing body."
+                )
+            else:
+                message = self.env._(
                     "Formal appeal, to be heard by the governing body: the headteacher was "
                     "the reviewer."
                 )
-            )
+            appeal._post(message)
 
     def _route_waiting(self):
         """Route the appeals of ``self`` waiting for moderation whose statement's outcome is

@@ -138,7 +138,15 @@ class HrPerformanceHeadteacherPanel(models.Model):
             self.filtered(lambda p: p.state == "appointed")._sync_chair_access()
         if {"date_deadline", "chair_user_id", "state"} & set(vals):
             self._sync_deadlines()
+        if "chair_user_id" in vals:
+            self._hand_over_todos()
         return result
+
+    def _hand_over_todos(self):
+        """The chair of an appointed panel is the review's reviewer (``reviewer_user_id``):
+        the review's pending to-do goes to whoever reviews now (once the chair can read
+        the review)."""
+        self.review_id._schedule_next_activity()
 
     def _sync_deadlines(self):
         """The headteacher's review deadline falls on the panel's date, its chair acts."""
@@ -171,11 +179,13 @@ class HrPerformanceHeadteacherPanel(models.Model):
         # sudo: the state is set by these buttons only (checked above).
         self.sudo().write({"state": "appointed"})
         self._sync_chair_access()
+        self._hand_over_todos()
 
     def action_close(self):
         self._check_hr()
         self.sudo().write({"state": "closed"})
         self._sync_chair_access()
+        self._hand_over_todos()
 
     # ------------------------------------------------------------------
     # Business methods

@@ -122,7 +122,12 @@ class HrPerformanceReview(models.Model):
         "the reason; the cycle does not restart.",
     )
     reviewer_user_id = fields.Many2one(
-        "res.users", related="reviewer_id.user_id", store=True, index=True, string="Reviewer User"
+        "res.users",
+        compute="_compute_reviewer_user_id",
+        store=True,
+        index=True,
+        help="Who acts as the reviewer: the reviewer's user, or for a headteacher's review the "
+        "chair of the appointed governors' panel.",
     )
     reviewer_change_ids = fields.One2many(
         "hr.performance.reviewer.change", "review_id", string="Reviewer Changes", readonly=True
@@ -972,7 +977,8 @@ class HrPerformanceReview(models.Model):
         """What a review must hold before it moves into ``state``, whoever moves it."""
         for review in self.filtered(lambda r: r.state != state):
             if state == "agreed":
-                if not review.reviewer_id:
+                # A headteacher's review has the governors' panel chair as its reviewer.
+                if not (review.reviewer_id or review.reviewer_user_id):
                     raise UserError(
                         self.env._(
                             "Appoint a reviewer for %(review)s first.", review=review.display_name

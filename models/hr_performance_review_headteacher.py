@@ -34,6 +34,19 @@ class HrPerformanceReview(models.Model):
         search="_search_headteacher_review_readable",
     )
 
+    @api.depends(
+        "reviewer_id.user_id", "headteacher_panel_ids.state", "headteacher_panel_ids.chair_user_id"
+    )
+    def _compute_reviewer_user_id(self):
+        """The governors review the headteacher (seed 003 §4.1): while a panel is appointed,
+        its chair is the review's reviewer — drafts, assesses and signs the statement, owes
+        the reviewer's deadlines — through every rule that names the reviewer. A closed
+        panel hands the review back to its reviewer, if any."""
+        for review in self:
+            # sudo: the panel's appointment decides who reviews, whoever reads the review.
+            panel = review.sudo().headteacher_panel_ids.filtered(lambda p: p.state == "appointed")
+            review.reviewer_user_id = panel[:1].chair_user_id or review.reviewer_id.user_id
+
     @api.depends("headteacher_panel_ids")
     def _compute_is_headteacher_review(self):
         for review in self:

@@ -686,7 +686,7 @@ class HrSchoolPerformanceCase(TransactionCase):
         """Move ``review`` on to ``state`` with the workflow buttons, pressed by ``user`` (by
         default its reviewer), as the users do: never by writing ``state``. The review must
         hold what each step asks for (see ``_prepare_for``)."""
-        actor = review.with_user(user or review.reviewer_id.user_id)
+        actor = review.with_user(user or review.reviewer_user_id)
         if state == "cancelled":
             actor.action_cancel()
             return

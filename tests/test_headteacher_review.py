@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 
 from freezegun import freeze_time
 
@@ -134,6 +134,108 @@ class TestHeadteacherReview(HeadteacherReviewCase):
         self.head_review.sudo().date_statement_signed = date(2026, 11, 17)
         self.assertEqual(
             self._deadline(self.head_review, "headteacher_review").date_done, date(2026, 11, 17)
+        )
+
+    def test_the_panels_chair_is_the_reviewer(self):
+        """While the panel is appointed its chair acts as the headteacher's reviewer (seed
+        003 §4.1): plans and agrees the objectives, drafts the statement and owes the
+        reviewer's deadlines; the other governors do not. A new chair takes over; a closed
+        panel hands the review back."""
+        review = self.head_review
+        chair, second = self.users[GOVERNOR], self.second_governor
+        before = review.reviewer_user_id
+        panel = self._panel()
+        self.assertEqual(review.reviewer_user_id, before, "a panel being appointed acts not")
+        self.as_role(HR_TRUST, panel).action_appoint()
+        self.assertEqual(review.reviewer_user_id, chair)
+        planning_todo = self.env.ref("hr_school_performance.mail_activity_type_planning_meeting")
+        self.assertEqual(review.activity_ids.activity_type_id, planning_todo)
+        self.assertEqual(review.activity_ids.user_id, chair)
+        self.assertEqual(
+            set(
+                review.deadline_ids.filtered(lambda d: d.rule_id.responsible == "reviewer").mapped(
+                    "responsible_user_id"
+                )
+            ),
+            {chair},
+        )
+        as_chair = self.as_role(GOVERNOR, review)
+        as_chair.write(
+            {
+                "meeting_date": datetime(2026, 10, 5, 16, 0),
+                "objective_ids": [Command.create({"name": "Lead the attendance project"})],
+            }
+        )
+        # The other governor on the panel reads nothing and writes nothing.
+        as_second = review.with_user(second).with_context(
+            allowed_company_ids=second.company_ids.ids
+        )
+        with self.assertRaises(AccessError):
+            as_second.write({"meeting_date": datetime(2026, 10, 6, 16, 0)})
+        with self.assertRaises(AccessError):
+            as_second.action_agree_objectives()
+        self.assertEqual(review.state, "planning")
+        as_chair.action_agree_objectives()
+        self.assertEqual(review.state, "agreed")
+        as_chair.action_draft_statement()
+        self.assertEqual(review.statement_id.reviewer_user_id, chair)
+        # A new chair takes over the review; the former one loses it.
+        self.as_role(HR_TRUST, panel).chair_user_id = second
+        self.env.invalidate_all()
+        self.assertEqual(review.reviewer_user_id, second)
+        self.assertEqual(review.activity_ids.user_id, second)
+        self.assertFalse(review.with_user(chair)._filtered_access("read"))
+        with self.assertRaises(AccessError):
+            review.with_user(chair).write({"meeting_date": datetime(2026, 10, 7, 16, 0)})
+        self.assertTrue(as_second._filtered_access("write"))
+        # A closed panel hands the review back.
+        self.as_role(HR_TRUST, panel).action_close()
+        self.env.invalidate_all()
+        self.assertEqual(review.reviewer_user_id, before)
+        self.assertFalse(review.with_user(second)._filtered_access("read"))
+
+    def test_appeal_against_the_headteachers_review_goes_to_the_governors(self):
+        """The panel's chair takes the review through to completion; the headteacher's
+        appeal against it is heard by the governing body, never by the headteacher
+        (the school's escalation user) nor by the chair who reviewed."""
+        self.as_role(HR_TRUST, self._panel()).action_appoint()
+        review = self.head_review
+        self._prepare_for(review, "planning")
+        self._advance(review, "final_review")  # pressed by its reviewer: the chair
+        self._prepare_for(review, "final_review")
+        self._advance(review, "completed")
+        self.assertEqual(review.state, "completed")
+        review.sudo().date_statement_signed = date(2026, 11, 17)
+        self._record_moderation(review.cycle_id, "none")
+        self.assertTrue(review.outcome_final)
+        appeal = self._create_as(
+            self.headteacher_user,
+            "hr.performance.appeal",
+            {
+                "review_id": review.id,
+                "entries_appealed": "The attendance objective assessed as Progressing.",
+                "grounds": "The local authority's figures were not available until November.",
+            },
+        )
+        as_hr = self.as_role(HR_TRUST, appeal)
+        as_hr.write(
+            {
+                "informal_waived": True,
+                "informal_waiver_reason": "The chair of governors reviewed the headteacher.",
+            }
+        )
+        as_hr.action_make_formal()
+        self.assertEqual((appeal.state, appeal.hearer), ("formal", "governors"))
+        self.assertFalse(appeal.panel_user_ids)
+        self.assertIn(
+            "own review, to be heard by the governing body",
+            "".join(appeal.message_ids.mapped("body")),
+        )
+        with self.assertRefused(ValidationError, "cannot hear the appeal"):
+            as_hr.panel_user_ids = [Command.set(self.users[GOVERNOR].ids)]
+        as_hr.panel_user_ids = [Command.set((self.second_governor | self.third_governor).ids)]
+        self.assertEqual(
+            appeal.access_grant_ids.user_id, self.second_governor | self.third_governor
         )
 
     def test_confidentiality(self):
