@@ -63,6 +63,8 @@ SCREENS = {
         ("payroll_interface", f"/odoo/action-{A}.hr_performance_payroll_outcome_action"),
     ],
     "governor": [
+        # The headteacher's review she reviews as the chair of the governors' panel.
+        ("headteacher_review", f"/odoo/action-{A}.hr_performance_review_action"),
         ("pay_progression", f"/odoo/action-{A}.hr_performance_pay_eligibility_action"),
         ("outstanding", f"/odoo/action-{A}.hr_performance_pay_eligibility_action_outstanding"),
         ("governors_report", f"/odoo/action-{A}.hr_performance_governor_report_action"),
@@ -71,7 +73,7 @@ SCREENS = {
     "observer": [("observations", f"/odoo/action-{A}.hr_performance_observation_action")],
 }
 # The first record of the role's first list, opened as a form, when the list has one.
-OPEN_FIRST = {"reviewer.ta", "reviewee.ta", "head.oakfield", "observer"}
+OPEN_FIRST = {"reviewer.ta", "reviewee.ta", "head.oakfield", "observer", "governor"}
 
 CHROMIUM_FLAGS = [
     "--headless=new",
@@ -126,7 +128,11 @@ class Browser:
         if not targets:
             self.close()
             sys.exit("ERROR: chromium did not start")
-        self.ws = websocket.create_connection(targets[0]["webSocketDebuggerUrl"], timeout=60)
+        # No Origin header: newer Chromium refuses DevTools connections from an origin it
+        # was not told to allow.
+        self.ws = websocket.create_connection(
+            targets[0]["webSocketDebuggerUrl"], timeout=60, suppress_origin=True
+        )
         self.next_id = 0
         self.send(
             "Emulation.setDeviceMetricsOverride",
