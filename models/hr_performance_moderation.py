@@ -210,13 +210,20 @@ class HrPerformanceModeration(models.Model):
     # Business methods
     # ------------------------------------------------------------------
     def _population(self):
-        """The reviews of the cycles that moderation can cover (not cancelled), in a stable
+        """The reviews of the cycles that moderation can cover (not cancelled, not a
+        headteacher's own review, which the governors' panel conducts), in a stable
         order."""
         # sudo: the reviews are counted and drawn; the headteacher reads them anyway.
         return (
             self.env["hr.performance.review"]
             .sudo()
-            .search([("cycle_id", "in", self.cycle_id.ids), ("state", "!=", "cancelled")])
+            .search(
+                [
+                    ("cycle_id", "in", self.cycle_id.ids),
+                    ("state", "!=", "cancelled"),
+                    ("is_headteacher_review", "=", False),
+                ]
+            )
             .sorted("id")
             .with_env(self.env)
         )

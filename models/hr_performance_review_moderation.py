@@ -161,11 +161,20 @@ class HrPerformanceReview(models.Model):
     )
     absence_note = fields.Text(string="Absence Taken into Account")
 
-    @api.depends("cycle_id.moderation_ids.mode", "job_group_id.moderation", "moderation_sampled")
+    @api.depends(
+        "cycle_id.moderation_ids.mode",
+        "job_group_id.moderation",
+        "moderation_sampled",
+        "is_headteacher_review",
+    )
     def _compute_moderation_mode(self):
         for review in self:
             plan = review.cycle_id.moderation_ids[:1]
             mode = plan.mode or review.job_group_id.moderation or "none"
+            if review.is_headteacher_review:
+                # The governors' panel reviews the headteacher: the school's moderation,
+                # which is the headteacher's, never covers their own statement.
+                mode = "none"
             review.moderation_mode = mode
             review.moderation_selected = mode == "all" or (
                 mode == "sample" and review.moderation_sampled

@@ -206,7 +206,11 @@ class TestHeadteacherReview(HeadteacherReviewCase):
         self._advance(review, "completed")
         self.assertEqual(review.state, "completed")
         review.sudo().date_statement_signed = date(2026, 11, 17)
-        self._record_moderation(review.cycle_id, "none")
+        # The school moderates every statement, but not the headteacher's own: the
+        # headteacher cannot moderate it, and the panel's outcome is final once completed.
+        self._record_moderation(review.cycle_id, "all")
+        self.assertEqual(review.moderation_mode, "none")
+        self.assertFalse(review.moderation_selected)
         self.assertTrue(review.outcome_final)
         appeal = self._create_as(
             self.headteacher_user,

@@ -10,7 +10,8 @@ the signature date recorded on them.
 - The stored moderation state and finality of every review are recomputed under the new
   rule (the new stored fields are computed by the update itself).
 - A headteacher's review with an appointed governors' panel gets the panel's chair as its
-  reviewer (``reviewer_user_id``, until now the related user of ``reviewer_id``).
+  reviewer (``reviewer_user_id``, until now the related user of ``reviewer_id``), and is
+  left out of the school's moderation, which is the headteacher's own.
 """
 
 from odoo import SUPERUSER_ID, api
@@ -38,8 +39,10 @@ def migrate(cr, version):
     reviews = Review.with_context(active_test=False).search([])
     for fname in ("moderation_state", "outcome_final", "statement_final"):
         env.add_to_compute(Review._fields[fname], reviews)
-    env.add_to_compute(
-        Review._fields["reviewer_user_id"], reviews.filtered("headteacher_panel_ids")
-    )
+    # A headteacher's own review: the panel's chair reviews it, the school's moderation
+    # leaves it out.
+    headteachers = reviews.filtered("headteacher_panel_ids")
+    for fname in ("reviewer_user_id", "moderation_mode", "moderation_selected"):
+        env.add_to_compute(Review._fields[fname], headteachers)
     env.flush_all()
     env["hr.performance.deadline"]._sync_for_reviews(reviews.filtered("moderation_selected"))
