@@ -208,8 +208,11 @@ class HrPerformanceRetentionMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     def _hsp_retention_anonymise(self):
         """Anonymise ``self`` (as superuser): figures kept, person and words removed, the
-        chatter, followers, activities and attachments deleted."""
-        records = self.sudo().with_context(tracking_disable=True, mail_notrack=True)
+        chatter, followers, activities and attachments deleted (and no new to-do scheduled
+        by the writes: nobody acts on a disposed record)."""
+        records = self.sudo().with_context(
+            tracking_disable=True, mail_notrack=True, mail_activity_automation_skip=True
+        )
         with _disposing(records):
             records._hsp_retention_clear_around()
             vals = records._hsp_retention_anonymise_values()
@@ -218,7 +221,9 @@ class HrPerformanceRetentionMixin(models.AbstractModel):
 
     def _hsp_retention_delete(self):
         """Delete ``self`` (as superuser) with what hangs off it."""
-        records = self.sudo().with_context(tracking_disable=True)
+        records = self.sudo().with_context(
+            tracking_disable=True, mail_activity_automation_skip=True
+        )
         with _disposing(records):
             records._hsp_retention_clear_around()
             records.unlink()
