@@ -139,7 +139,8 @@ class HrPerformanceHeadteacherPanel(models.Model):
         if {"date_deadline", "chair_user_id", "state"} & set(vals):
             self._sync_deadlines()
         if "chair_user_id" in vals:
-            self._hand_over_todos()
+            # Only an appointed panel's chair reviews: a panel being appointed changes no one.
+            self.filtered(lambda p: p.state == "appointed")._hand_over_todos()
         return result
 
     def _hand_over_todos(self):

@@ -146,6 +146,10 @@ class TestHeadteacherReview(HeadteacherReviewCase):
         before = review.reviewer_user_id
         panel = self._panel()
         self.assertEqual(review.reviewer_user_id, before, "a panel being appointed acts not")
+        todo = review.activity_ids
+        self.as_role(HR_TRUST, panel).chair_user_id = second
+        self.assertEqual(review.activity_ids, todo, "nor does it take over the to-do")
+        self.as_role(HR_TRUST, panel).chair_user_id = chair
         self.as_role(HR_TRUST, panel).action_appoint()
         self.assertEqual(review.reviewer_user_id, chair)
         planning_todo = self.env.ref("hr_school_performance.mail_activity_type_planning_meeting")

@@ -45,6 +45,7 @@ class TestScaleQueryBudgets(HrSchoolPerformanceCase):
         cls.small = cls._group_with_staff("Small team", 10)
         cls.large = cls._group_with_staff("Large team", 100)
         cls._launch(cls.small | cls.large)
+        cls._build_pay_scale()
         cls.job_group.max_objectives = 20
         cls.review = cls._launched_review(cls.ta_1)
         cls.review.write(
@@ -108,7 +109,6 @@ class TestScaleQueryBudgets(HrSchoolPerformanceCase):
         its outcome final. Written the way the workflow leaves it (as the trust benchmark
         writes past years): walking 110 reviews through statements and moderation is
         what test_pay_decision tests; here only the number of rows matters."""
-        self._build_pay_scale()
         achieved = self.env.ref("hr_school_performance.hr_performance_scale_level_achieved")
         self.env.flush_all()
         self.env.cr.execute(
