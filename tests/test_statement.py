@@ -228,6 +228,8 @@ class TestStatementPath(StatementCase):
         self._statement()
         reviewer_review = self.as_role(REVIEWER, self.review)
         reviewer_review.action_agree_objectives()
+        # The button is not offered while the gate applies, and the action refuses.
+        self.assertFalse(self.as_role(REVIEWER, self.review).can_start_monitoring)
         with self.assertRefused(UserError, "before its statement is signed"):
             self.as_role(REVIEWER, self.review).action_start_monitoring()
         with self.assertRefused(AccessError, "headteacher"):
@@ -237,12 +239,14 @@ class TestStatementPath(StatementCase):
         self.as_role(HEAD_A, self.review).action_record_statement_exception(
             "The reviewee is on long-term sick leave; signed on return."
         )
+        self.assertTrue(self.as_role(REVIEWER, self.review).can_start_monitoring)
         self.as_role(REVIEWER, self.review).action_start_monitoring()
         self.assertEqual(self.review.state, "in_progress")
 
     def test_monitoring_after_signing(self):
         self._signed()
         self.as_role(REVIEWER, self.review).action_agree_objectives()
+        self.assertTrue(self.as_role(REVIEWER, self.review).can_start_monitoring)
         self.as_role(REVIEWER, self.review).action_start_monitoring()
         self.assertEqual(self.review.state, "in_progress")
 
