@@ -121,6 +121,7 @@ class TestDemoData(TransactionCase):
             "julie_simmons",
             "linda_price",
             "rachel_hughes",
+            "karen_whitmore",
             "emily_carter",
             "aisha_begum",
             "barbara_nolan",
@@ -174,10 +175,14 @@ class TestDemoData(TransactionCase):
         self.assertEqual(
             (steve.state, steve.reviewer_signed, steve.reviewee_signed), ("final", True, False)
         )
-        for name in ("jean_holt", "karen_whitmore"):
-            statement = self._demo(f"review_{name}_demo").statement_id
-            self.assertEqual(statement.state, "commented", name)
-            self.assertTrue(statement.reviewee_comments)
+        jean = self._demo("review_jean_holt_demo").statement_id
+        self.assertEqual(jean.state, "commented")
+        self.assertTrue(jean.reviewee_comments)
+        # Karen Whitmore signed in the meeting, on her reviewer's device, as herself.
+        karen = self._demo("review_karen_whitmore_demo").statement_id
+        meeting = karen.signature_ids.filtered(lambda s: s.route == "meeting")
+        self.assertEqual(meeting.signer_user_id.login, "karen.whitmore")
+        self.assertEqual(meeting.signer_role, "reviewee")
         self.assertEqual(self._demo("review_priya_shah_demo").statement_id.state, "sent")
         # The signed content is frozen, for the superuser too.
         emily = self._demo("review_emily_carter_demo").statement_id

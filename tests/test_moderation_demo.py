@@ -43,6 +43,28 @@ class TestModerationDemo(TransactionCase):
         appeal = self._ref("appeal_jean_holt_demo")
         self.assertNotEqual(appeal.state, "waiting")
 
+    def test_events_follow_each_other(self):
+        """Each moderated outcome was moderated after the statement recording it was signed,
+        and each pay decision taken once the outcome was moderated: the demo tells one
+        story in date order."""
+        reviews = self.env["hr.performance.review"].search([("date_moderated", "!=", False)])
+        self.assertGreaterEqual(len(reviews), 4)
+        for review in reviews:
+            with self.subTest(review=review.display_name):
+                self.assertTrue(review.date_outcome_signed)
+                self.assertLessEqual(review.date_outcome_signed, review.date_moderated)
+        decisions = self.env["hr.performance.pay.decision"].search([])
+        self.assertGreaterEqual(len(decisions), 5)
+        for decision in decisions:
+            review = decision.review_id
+            with self.subTest(review=review.display_name):
+                if review.date_moderated:
+                    self.assertLessEqual(review.date_moderated, decision.date_decision)
+                closed = review.cycle_id.moderation_ids.date_closed
+                if review.moderation_mode != "none" and not review.moderation_selected:
+                    self.assertLessEqual(closed, decision.date_decision)
+                self.assertLessEqual(decision.date_decision, decision.date_effective)
+
     def test_riverside_moderation_in_progress(self):
         riverside = self._ref("company_riverside_demo")
         self.assertEqual(self.in_progress.cycle_id.company_id, riverside)
