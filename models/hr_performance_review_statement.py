@@ -224,10 +224,11 @@ class HrPerformanceReview(models.Model):
     def _compute_can_transition(self):
         # Start Monitoring shows only when the gate lets the review through: its statement
         # signed by both, or the headteacher's reasoned exception recorded.
-        super()._compute_can_transition()
+        result = super()._compute_can_transition()
         for review in self.filtered("can_start_monitoring"):
             if review._statement_gate_applies() and not review.statement_exception_reason:
                 review.can_start_monitoring = False
+        return result
 
     def _statement_gate_applies(self):
         """Whether this review still needs its signed statement before monitoring: the

@@ -7,13 +7,14 @@ from datetime import date, datetime
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
-from odoo.tools.pdf import PdfFileReader
+from odoo.tools.pdf import PdfFileReader, PdfFileWriter
 
 from .common import (
     COLLEAGUE,
     CPD_LEADER,
     HEAD_A,
     HEAD_B,
+    HR_TRUST,
     OBSERVER,
     REVIEWEE,
     REVIEWER,
@@ -426,6 +427,48 @@ class TestReportRoutes(ReportsCase, HttpCase):
             "Phonics group",
         ):
             self.assertIn(expected, text)
+
+    def test_real_pdf_letterhead(self):
+        """The school's letterhead (its name and address) heads the PDF with any
+        wkhtmltopdf build: where the build draws no header band (Debian's, unpatched Qt),
+        it is drawn at the top of the document's body."""
+        self.school.partner_id.write(
+            {"street": "12 Letterhead Lane", "city": "Stafford", "zip": "ST16 2AA"}
+        )
+        text = self._pdf_text(self._real_pdf())
+        self.assertIn("12 Letterhead Lane", text)
+        self.assertLess(text.index("12 Letterhead Lane"), text.index("Tom Assistant"))
+
+    def test_several_forms_in_one_pdf(self):
+        """HR prints the form of reviews of two schools at once: one PDF, each review on
+        its own pages under its own school's letterhead (Debian's build refused more than
+        one document per run)."""
+        self.school.partner_id.street = "12 Letterhead Lane"
+        self.review_b.company_id.partner_id.street = "3 Second School Road"
+        Report = self.as_role(HR_TRUST, self.env["ir.actions.report"]).with_context(
+            force_report_rendering=True
+        )
+        reviews = self.review | self.review_b
+        pdf, report_type = Report._render_qweb_pdf(PRE_REVIEW, reviews.ids)
+        self.assertEqual(report_type, "pdf")
+        pages = [self._pdf_text(pdf_page) for pdf_page in self._split_pages(pdf)]
+        first = next(i for i, page in enumerate(pages) if "Reviewee B" in page)
+        self.assertGreater(first, 0, "the second review starts on a page of its own")
+        self.assertIn("12 Letterhead Lane", pages[0])
+        self.assertIn("Tom Assistant", pages[0])
+        self.assertNotIn("Reviewee B", "".join(pages[:first]))
+        self.assertIn("3 Second School Road", pages[first])
+
+    def _split_pages(self, pdf):
+        reader = PdfFileReader(io.BytesIO(pdf))
+        pages = []
+        for page in reader.pages:
+            writer = PdfFileWriter()
+            writer.add_page(page)
+            stream = io.BytesIO()
+            writer.write(stream)
+            pages.append(stream.getvalue())
+        return pages
 
     def _pdf_text(self, pdf):
         if shutil.which("pdftotext"):
