@@ -167,8 +167,13 @@ class HrPerformanceGovernorReport(models.Model):
     # Figures
     # ------------------------------------------------------------------
     def _scope(self):
-        """The schools the report covers: the school, or the trust and all its schools."""
+        """The schools the report covers: the school, or the trust and all its schools
+        (the context may narrow it to given companies: the records a trust keeps at its own
+        level, see :meth:`_suppressed`)."""
         self.ensure_one()
+        narrowed = self.env.context.get("hsp_report_scope_ids")
+        if narrowed:
+            return self.env["res.company"].sudo().browse(narrowed)
         return self.env["res.company"].sudo().search([("id", "child_of", self.company_id.id)])
 
     def _reader_env(self):
@@ -200,13 +205,9 @@ class HrPerformanceGovernorReport(models.Model):
         self.ensure_one()
         env = self._reader_env()
         threshold = self.company_id.performance_report_threshold
-        reviews = self._in_scope_reviews(env)
-        if self.report_type == "governors":
-            tables = self._governor_tables(env, reviews)
-        else:
-            tables = self._equality_tables(env, reviews)
+        tables = self._tables(env)
         cells, relations = self._cells_and_relations(tables)
-        hidden = suppress(cells, relations, threshold)
+        hidden = self._suppressed(cells, relations)
         lines = []
         for sequence, table in enumerate(tables):
             lines.extend(self._table_lines(sequence, table, cells, hidden))
@@ -220,6 +221,82 @@ class HrPerformanceGovernorReport(models.Model):
                 "computed_by_id": self.env.uid,
             }
         )
+
+    def _tables(self, env):
+        reviews = self._in_scope_reviews(env)
+        if self.report_type == "governors":
+            return self._governor_tables(env, reviews)
+        return self._equality_tables(env, reviews)
+
+    def _suppressed(self, cells, relations):
+        """The cells of this report to hide, chosen with those of every report of the same
+        kind and year the trust and its schools can publish: a trust's figure is the sum of
+        its schools' (and of what the trust keeps at its own level), so a figure hidden in
+        one report must not follow from the others by difference (trust minus the other
+        schools). Every report of the family is suppressed by the same rule on the same
+        figures, so they hide consistently; each cell with its own report's threshold."""
+        self.ensure_one()
+        Company = self.env["res.company"].sudo()
+        root = self.company_id.sudo()
+        while root.parent_id:
+            root = root.parent_id
+        family = Company.search([("id", "child_of", root.id)])
+        if len(family) == 1:
+            return suppress(cells, relations, self.company_id.performance_report_threshold)
+        # sudo: the other reports' figures are counted only to choose what this one hides;
+        # nothing of them is stored or shown here.
+        env = self.sudo().with_context(allowed_company_ids=family.ids, active_test=False).env
+        virtual = env[self._name]
+        all_cells, all_relations, unpublished, threshold, sums = {}, [], set(), {}, []
+
+        def add(unit, company, unit_cells, unit_relations):
+            for key, value in unit_cells.items():
+                all_cells[(unit, *key)] = value
+                threshold[(unit, *key)] = company.performance_report_threshold
+                if unit[0] == "own":
+                    unpublished.add((unit, *key))
+            all_relations.extend(
+                ((unit, *total), [(unit, *member) for member in members])
+                for total, members in unit_relations
+            )
+
+        for company in family:
+            if company == self.company_id:
+                unit_cells, unit_relations = cells, relations
+            else:
+                report = virtual.new(
+                    {
+                        "company_id": company.id,
+                        "report_type": self.report_type,
+                        "year_start": self.year_start,
+                    }
+                )
+                unit_cells, unit_relations = self._cells_and_relations(report._tables(env))
+            add(("scope", company.id), company, unit_cells, unit_relations)
+            children = company.child_ids & family
+            if not children:
+                continue
+            # What the company keeps at its own level: never published on its own.
+            own = virtual.with_context(hsp_report_scope_ids=company.ids).new(
+                {
+                    "company_id": company.id,
+                    "report_type": self.report_type,
+                    "year_start": self.year_start,
+                }
+            )
+            own_cells, own_relations = self._cells_and_relations(own._tables(env))
+            add(("own", company.id), company, own_cells, own_relations)
+            sums.append((company, children, unit_cells))
+        # A company's figure is the sum of its schools' and of its own (absent: none).
+        for company, children, unit_cells in sums:
+            parts = [("scope", child.id) for child in children] + [("own", company.id)]
+            for key in unit_cells:
+                members = [(part, *key) for part in parts if (part, *key) in all_cells]
+                if members:
+                    all_relations.append(((("scope", company.id), *key), members))
+        hidden = suppress(all_cells, all_relations, threshold.__getitem__, unpublished)
+        unit = ("scope", self.company_id.id)
+        return {key[1:] for key in hidden if key[0] == unit}
 
     def _spec(self, key, title, rows, cols, counts, **extra):
         """A table spec: ``rows`` and ``cols`` are ``[(key, label)]``, ``counts`` maps

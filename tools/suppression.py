@@ -2,69 +2,173 @@
 monitoring): pure Python, no Odoo.
 
 A report is a set of cells (counts of people) and of linear relations between them (a total
-is the sum of its members, within a table or across tables). Primary suppression hides every
-cell that counts fewer people than the threshold (and more than none). Secondary suppression
-then hides further cells until no hidden cell can be worked out exactly from the published
-ones through any combination of the relations: a hidden cell is derivable exactly when its
-unit vector lies in the row space of the relations restricted to the hidden cells, which the
-reduced row echelon form of that system shows (a row with a single non-zero entry).
+is the sum of its members, within a table, across tables, or across reports: a trust's
+figure is the sum of its schools'). Primary suppression hides every cell that counts fewer
+people than the threshold (and more than none). Secondary suppression then hides further
+cells until no hidden cell can be worked out exactly from the published ones through any
+combination of the relations: a hidden cell is derivable exactly when its unit vector lies
+in the row space of the relations restricted to the hidden cells, which the reduced row
+echelon form of that system shows (a row with a single non-zero entry).
+
+Some cells are never published (``unpublished``: the records a trust keeps at its own
+level, outside every school, which only the trust's total includes). They are unknowns of
+the system like hidden cells, and protected the same way when they count 1 to
+``threshold - 1`` people.
 """
 
+from collections import defaultdict
 from fractions import Fraction
 
 
-def _rref(rows, variables):
-    """Reduced row echelon form of ``rows`` (dicts variable -> coefficient) over the ordered
-    ``variables``; returns the non-zero rows."""
-    matrix = [[Fraction(row.get(var, 0)) for var in variables] for row in rows]
-    pivot_row = 0
-    for col in range(len(variables)):
-        pivot = next((r for r in range(pivot_row, len(matrix)) if matrix[r][col] != 0), None)
-        if pivot is None:
-            continue
-        matrix[pivot_row], matrix[pivot] = matrix[pivot], matrix[pivot_row]
-        lead = matrix[pivot_row][col]
-        matrix[pivot_row] = [value / lead for value in matrix[pivot_row]]
-        for r in range(len(matrix)):
-            if r != pivot_row and matrix[r][col] != 0:
-                factor = matrix[r][col]
-                matrix[r] = [
-                    a - factor * b for a, b in zip(matrix[r], matrix[pivot_row], strict=True)
-                ]
-        pivot_row += 1
-        if pivot_row == len(matrix):
-            break
-    return [row for row in matrix if any(value != 0 for value in row)]
-
-
-def derivable(hidden, relations):
-    """The hidden cells whose value follows exactly from the published cells and the
-    relations. ``relations`` are ``(total, members)`` pairs: total = sum(members)."""
-    variables = sorted(hidden, key=repr)
+def _equations(hidden, relations):
+    """The relations restricted to the hidden cells (the published ones are constants):
+    dicts cell -> coefficient, without the empty ones."""
     rows = []
     for total, members in relations:
-        row = {}
+        row = defaultdict(int)
         for key, coefficient in [(total, 1), *((member, -1) for member in members)]:
             if key in hidden:
-                row[key] = row.get(key, 0) + coefficient
-        if any(row.values()):
+                row[key] += coefficient
+        row = {key: value for key, value in row.items() if value}
+        if row:
             rows.append(row)
+    return rows
+
+
+def _components(rows):
+    """The equations grouped by the cells they share (independent systems)."""
+    parent = {}
+
+    def find(key):
+        root = key
+        while parent.setdefault(root, root) != root:
+            root = parent[root]
+        while parent[key] != root:
+            parent[key], key = root, parent[key]
+        return root
+
+    for row in rows:
+        first, *others = row
+        for key in others:
+            parent[find(key)] = find(first)
+    groups = defaultdict(list)
+    for row in rows:
+        groups[find(next(iter(row)))].append(row)
+    return list(groups.values())
+
+
+def _divide(value, lead):
+    if isinstance(value, int) and isinstance(lead, int) and not value % lead:
+        return value // lead
+    return Fraction(value) / lead
+
+
+def _determined(rows):
+    """The cells whose value the equations ``rows`` fix: kept in reduced row echelon form
+    (each pivot row holds its pivot with coefficient 1 and no other pivot), a cell is
+    fixed when its pivot row holds nothing else."""
+    pivots = {}  # pivot cell -> row
+    holders = defaultdict(set)  # cell -> pivot cells whose row holds it
+    for equation in rows:
+        # Integers while they divide exactly (totals make most systems unimodular),
+        # fractions where they do not: exact either way.
+        row = dict(equation)
+        for pivot in [key for key in row if key in pivots]:
+            factor = row.get(pivot)
+            if not factor:
+                continue
+            for key, value in pivots[pivot].items():
+                row[key] = row.get(key, 0) - factor * value
+                if not row[key]:
+                    del row[key]
+        if not row:
+            continue
+        pivot = min(row, key=repr)
+        lead = row[pivot]
+        row = {key: _divide(value, lead) for key, value in row.items()}
+        # Keep the form reduced: no other pivot row holds the new pivot.
+        for other in list(holders.get(pivot, ())):
+            other_row = pivots[other]
+            factor = other_row[pivot]
+            for key, value in row.items():
+                new = other_row.get(key, 0) - factor * value
+                if new:
+                    if key not in other_row:
+                        holders[key].add(other)
+                    other_row[key] = new
+                else:
+                    other_row.pop(key, None)
+                    holders[key].discard(other)
+        holders.pop(pivot, None)
+        pivots[pivot] = row
+        for key in row:
+            if key != pivot:
+                holders[key].add(pivot)
+    return {pivot for pivot, row in pivots.items() if len(row) == 1}
+
+
+def derivable(hidden, relations, cache=None):
+    """The hidden cells whose value follows exactly from the published cells and the
+    relations. ``relations`` are ``(total, members)`` pairs: total = sum(members).
+    ``cache`` (a dict kept between calls) keeps the result of each independent system, so
+    that hiding one more cell solves again only the system it is in."""
     found = set()
-    for row in _rref(rows, variables):
-        nonzero = [index for index, value in enumerate(row) if value != 0]
-        if len(nonzero) == 1:
-            found.add(variables[nonzero[0]])
+    for rows in _components(_equations(hidden, relations)):
+        if cache is None:
+            found |= _determined(rows)
+            continue
+        signature = frozenset(frozenset(row.items()) for row in rows)
+        if signature not in cache:
+            cache[signature] = _determined(rows)
+        found |= cache[signature]
     return found
 
 
-def suppress(cells, relations, threshold):
+def suppress(cells, relations, threshold, unpublished=()):
     """The keys of ``cells`` (key -> count) to hide so that no count of 1 to
-    ``threshold - 1`` people is published or can be derived through ``relations``."""
-    hidden = {key for key, value in cells.items() if 0 < value < threshold}
+    ``threshold - 1`` people is published or can be derived through ``relations``.
+    ``threshold`` is a number, or a function of the cell's key (each report its school's);
+    ``unpublished`` cells are never published and only protected when small."""
+    limit = threshold if callable(threshold) else (lambda key: threshold)
+    unpublished = set(unpublished)
+
+    def small(key):
+        return 0 < cells[key] < limit(key)
+
+    hidden = {key for key in cells if small(key)} | unpublished
+    harmless = {key for key in unpublished if not small(key)}
+    # Cells that count the same people (a total of a single member: a trust's figure where
+    # one school has that group, the moderation total and the outcomes total of a job
+    # group). Where one of them is published (its report's threshold allows it), the
+    # others disclose nothing more.
+    same = {}
+
+    def group(key):
+        while same.get(key, key) != key:
+            key = same[key]
+        return key
+
+    for total, members in relations:
+        if len(members) == 1 and total in cells and members[0] in cells:
+            same[group(total)] = group(members[0])
+    aliases = defaultdict(set)
+    for key in same:
+        aliases[group(key)].add(key)
+    for root, keys in list(aliases.items()):
+        keys.add(root)
+
+    def published_elsewhere(key):
+        return any(other not in hidden for other in aliases.get(group(key), ()))
+
+    cache = {}
     while True:
-        exposed = derivable(hidden, relations)
+        exposed = {
+            key
+            for key in derivable(hidden, relations, cache) - harmless
+            if not published_elsewhere(key)
+        }
         if not exposed:
-            return hidden
+            return hidden - unpublished
         # Hide one more cell of a relation an exposed cell is in: first in a relation with a
         # single hidden cell (an exposure by subtraction), the smallest published member
         # that counts someone, else a total, else any published cell.
