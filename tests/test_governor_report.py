@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Command
 from odoo.tests import HttpCase, TransactionCase, tagged
 
-from ..tools.suppression import derivable, suppress
+from ..tools.suppression import derivable, pinned, suppress
 from .common import GOVERNOR, HEAD_A, HEAD_B, HR_MANAGER, HR_TRUST, PAYROLL, HrSchoolPerformanceCase
 
 TOTAL = "__total__"
@@ -434,6 +434,20 @@ class TestSuppressionAlgorithm(HrSchoolPerformanceCase):
                 if 0 < value < threshold:
                     self.assertIn(key, hidden)
             self.assertFalse(derivable(hidden, relations))
+            self.assertFalse({key for key in pinned(hidden, relations, cells) if cells[key]})
+
+    def test_bounds_inference_is_protected(self):
+        """No count is negative: with C = y + z + w published as 0, y, z and w are 0, and
+        then x = A - y = 1, though no linear combination of the relations gives x. The
+        suppression hides until x cannot be pinned either."""
+        cells = {"x": 1, "y": 0, "z": 0, "w": 0, "A": 1, "B": 1, "C": 0}
+        relations = [("A", ["x", "y"]), ("B", ["x", "z"]), ("C", ["y", "z", "w"])]
+        unknown = {"x", "y", "z", "w"}
+        self.assertFalse(derivable(unknown, relations))
+        self.assertEqual(pinned(unknown, relations, cells), unknown)
+        hidden = suppress(cells, relations, 5)
+        self.assertIn("x", hidden)
+        self.assertNotIn("x", derivable(hidden, relations) | pinned(hidden, relations, cells))
 
     def test_sparse_elimination_agrees_with_dense(self):
         """The component-wise, sparse elimination behind ``derivable`` finds exactly the

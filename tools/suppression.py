@@ -16,6 +16,7 @@ the system like hidden cells, and protected the same way when they count 1 to
 ``threshold - 1`` people.
 """
 
+import math
 from collections import defaultdict
 from fractions import Fraction
 
@@ -124,6 +125,95 @@ def derivable(hidden, relations, cache=None):
     return found
 
 
+def pinned(hidden, relations, cells, rounds=100):
+    """The hidden cells a reader can pin to one value through the relations and the fact
+    that no count is negative, though no linear combination gives it: interval
+    propagation (each hidden cell starts between 0 and infinity; each relation bounds each
+    of its hidden cells by the bounds of the others) until nothing narrows. ``cells``
+    gives the published values."""
+    equations = []
+    for total, members in relations:
+        row = defaultdict(int)
+        for key, coefficient in [(total, 1), *((member, -1) for member in members)]:
+            row[key] += coefficient
+        equations.append({key: value for key, value in row.items() if value})
+    low = dict.fromkeys(hidden, 0)
+    high = dict.fromkeys(hidden, math.inf)
+
+    def bounds(key):
+        if key in hidden:
+            return low[key], high[key]
+        return cells[key], cells[key]
+
+    for __ in range(rounds):
+        narrowed = False
+        for row in equations:
+            unknown = [key for key in row if key in hidden]
+            if not unknown:
+                continue
+            # sum(c * x) = 0: each hidden x lies within -(sum of the others' c * x) / c.
+            terms = {key: sorted(c * b for b in bounds(key)) for key, c in row.items()}
+            for key in unknown:
+                c = row[key]
+                others = [term for other, term in terms.items() if other != key]
+                rest_least = sum(term[0] for term in others)
+                rest_most = sum(term[1] for term in others)
+                if math.isinf(rest_least) and math.isinf(rest_most):
+                    continue
+                ends = sorted((-rest_most / c, -rest_least / c))
+                new_low = max(low[key], math.ceil(ends[0]) if not math.isinf(ends[0]) else 0)
+                new_high = min(
+                    high[key], math.floor(ends[1]) if not math.isinf(ends[1]) else math.inf
+                )
+                if (new_low, new_high) != (low[key], high[key]):
+                    low[key], high[key] = new_low, new_high
+                    narrowed = True
+        if not narrowed:
+            break
+    return {key for key in hidden if low[key] == high[key]}
+
+
+def _same_people(cells, relations):
+    """For each cell, the cells that count the same people (a total of a single member: a
+    trust's figure where one school has that group, the moderation total and the
+    outcomes total of a job group)."""
+    same = {}
+
+    def group(key):
+        while same.get(key, key) != key:
+            key = same[key]
+        return key
+
+    for total, members in relations:
+        if len(members) == 1 and total in cells and members[0] in cells:
+            same[group(total)] = group(members[0])
+    aliases = defaultdict(set)
+    for key in same:
+        aliases[group(key)].update((key, group(key)))
+    return {key: keys for keys in aliases.values() for key in keys}
+
+
+def _next_to_hide(cells, relations, hidden, exposed):
+    """One more cell of a relation an exposed cell is in: first in a relation with a
+    single hidden cell (an exposure by subtraction), the smallest published member that
+    counts someone, else a total, else any published cell."""
+    candidates = []
+    for total, members in relations:
+        keys = [total, *members]
+        if not exposed.intersection(keys):
+            continue
+        single = sum(1 for key in keys if key in hidden) == 1
+        for key in keys:
+            if key not in hidden:
+                candidates.append(
+                    (not single, cells[key] == 0, key == total, cells[key], repr(key), key)
+                )
+    if not candidates:
+        # Cannot happen: an exposed cell is in a relation with a published cell.
+        raise ValueError("suppression found no cell to hide")
+    return min(candidates)[-1]
+
+
 def suppress(cells, relations, threshold, unpublished=()):
     """The keys of ``cells`` (key -> count) to hide so that no count of 1 to
     ``threshold - 1`` people is published or can be derived through ``relations``.
@@ -137,53 +227,24 @@ def suppress(cells, relations, threshold, unpublished=()):
 
     hidden = {key for key in cells if small(key)} | unpublished
     harmless = {key for key in unpublished if not small(key)}
-    # Cells that count the same people (a total of a single member: a trust's figure where
-    # one school has that group, the moderation total and the outcomes total of a job
-    # group). Where one of them is published (its report's threshold allows it), the
-    # others disclose nothing more.
-    same = {}
+    # Where a cell counting the same people is published (its report's threshold allows
+    # it), hiding the others discloses nothing more.
+    same = _same_people(cells, relations)
 
-    def group(key):
-        while same.get(key, key) != key:
-            key = same[key]
-        return key
-
-    for total, members in relations:
-        if len(members) == 1 and total in cells and members[0] in cells:
-            same[group(total)] = group(members[0])
-    aliases = defaultdict(set)
-    for key in same:
-        aliases[group(key)].add(key)
-    for root, keys in list(aliases.items()):
-        keys.add(root)
-
-    def published_elsewhere(key):
-        return any(other not in hidden for other in aliases.get(group(key), ()))
+    def protected(keys):
+        return {
+            key
+            for key in keys - harmless
+            if not any(other not in hidden for other in same.get(key, ()))
+        }
 
     cache = {}
     while True:
-        exposed = {
-            key
-            for key in derivable(hidden, relations, cache) - harmless
-            if not published_elsewhere(key)
-        }
+        exposed = protected(derivable(hidden, relations, cache))
+        if not exposed:
+            # Nor pinned down by non-negativity (a count of one person is never shown as
+            # "at least 1 and at most 1"). A zero pinned is nobody: nothing to protect.
+            exposed = {key for key in protected(pinned(hidden, relations, cells)) if cells[key]}
         if not exposed:
             return hidden - unpublished
-        # Hide one more cell of a relation an exposed cell is in: first in a relation with a
-        # single hidden cell (an exposure by subtraction), the smallest published member
-        # that counts someone, else a total, else any published cell.
-        candidates = []
-        for total, members in relations:
-            keys = [total, *members]
-            if not exposed.intersection(keys):
-                continue
-            single = sum(1 for key in keys if key in hidden) == 1
-            for key in keys:
-                if key not in hidden:
-                    candidates.append(
-                        (not single, cells[key] == 0, key == total, cells[key], repr(key), key)
-                    )
-        if not candidates:
-            # Cannot happen: a derivable cell is in a relation with a published cell.
-            raise ValueError("suppression found no cell to hide")
-        hidden.add(min(candidates)[-1])
+        hidden.add(_next_to_hide(cells, relations, hidden, exposed))
