@@ -387,6 +387,8 @@ ensure_deps() {
     local pkgs=()
     find_chrome || pkgs+=(chromium)
     command -v wkhtmltopdf >/dev/null 2>&1 || pkgs+=(wkhtmltopdf)
+    # pdftotext: the tests read the text layer of real PDFs as laid out on the page.
+    command -v pdftotext >/dev/null 2>&1 || pkgs+=(poppler-utils)
     if ((${#pkgs[@]})); then
         apt_install "${pkgs[@]}"
     fi

@@ -13,6 +13,9 @@ them, the reviewer-change record), never by writing ``state``:
 Compare ``addons/hr_holidays/tests/common.py``.
 """
 
+import io
+import shutil
+import subprocess
 from contextlib import closing, contextmanager
 from datetime import date, datetime, time, timedelta
 
@@ -22,6 +25,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 from odoo.fields import Command
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools.pdf import PdfFileReader
 
 # The day the classes with ``freeze_today`` run on (a Wednesday in the spring term).
 TODAY = "2026-01-14"
@@ -57,6 +61,18 @@ ROLES = (
     GOVERNOR,
     OBSERVER,
 )
+
+
+def pdf_text(pdf):
+    """The text layer of a PDF, laid out as on the page (pdftotext, which make test
+    installs), else as pypdf extracts it."""
+    if shutil.which("pdftotext"):
+        return subprocess.run(
+            ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode()
+    reader = PdfFileReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
 
 GROUP = "hr_school_performance.hr_school_performance_group_%s"
 

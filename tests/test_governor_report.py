@@ -10,7 +10,16 @@ from odoo.fields import Command
 from odoo.tests import HttpCase, TransactionCase, tagged
 
 from ..tools.suppression import derivable, pinned, suppress
-from .common import GOVERNOR, HEAD_A, HEAD_B, HR_MANAGER, HR_TRUST, PAYROLL, HrSchoolPerformanceCase
+from .common import (
+    GOVERNOR,
+    HEAD_A,
+    HEAD_B,
+    HR_MANAGER,
+    HR_TRUST,
+    PAYROLL,
+    HrSchoolPerformanceCase,
+    pdf_text,
+)
 
 TOTAL = "__total__"
 
@@ -482,11 +491,25 @@ class TestGovernorReportPdf(GovernorReportCase, HttpCase):
         Report = self.as_role(GOVERNOR, self.env["ir.actions.report"]).with_context(
             force_report_rendering=True
         )
+        self.school.partner_id.street = "12 Letterhead Lane"
         pdf, report_type = Report._render_qweb_pdf(
             "hr_school_performance.report_governor", report.ids
         )
         self.assertEqual(report_type, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
+        # The figures are text in the PDF, under the school's letterhead: the outcome row
+        # of the catering team reads 4 exceeded, 2 achieved, 3 progressing, 9 in all.
+        text = pdf_text(pdf)
+        self.assertIn("12 Letterhead Lane", text)
+        self.assertIn("Governors' Annual Report 2025–26", text)
+        outcome_rows = [
+            line.split()
+            for line in text.splitlines()
+            if line.strip().startswith("Catering") and line.split()[-4:] == ["4", "2", "3", "9"]
+        ]
+        self.assertTrue(outcome_rows, text)
+        for employee in self.catering_reviews.employee_id:
+            self.assertNotIn(employee.name, text)
 
 
 @tagged("post_install", "-at_install")

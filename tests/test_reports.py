@@ -1,7 +1,5 @@
 import io
 import json
-import shutil
-import subprocess
 from datetime import date, datetime
 
 from odoo.exceptions import AccessError, UserError
@@ -20,6 +18,7 @@ from .common import (
     REVIEWER,
     TODAY,
     HrSchoolPerformanceCase,
+    pdf_text,
 )
 
 PREFIX = "hr_school_performance."
@@ -419,7 +418,7 @@ class TestReportRoutes(ReportsCase, HttpCase):
         """The form has a text layer (searchable, read aloud by screen readers) with any
         wkhtmltopdf build: its text is set in a font installed on the server, which even
         Debian's unpatched build embeds as text, not in the layout's web font."""
-        text = self._pdf_text(self._real_pdf())
+        text = pdf_text(self._real_pdf())
         for expected in (
             "Performance Management Pre-Review Meeting Form",
             "Tom Assistant",
@@ -435,7 +434,7 @@ class TestReportRoutes(ReportsCase, HttpCase):
         self.school.partner_id.write(
             {"street": "12 Letterhead Lane", "city": "Stafford", "zip": "ST16 2AA"}
         )
-        text = self._pdf_text(self._real_pdf())
+        text = pdf_text(self._real_pdf())
         self.assertIn("12 Letterhead Lane", text)
         self.assertLess(text.index("12 Letterhead Lane"), text.index("Tom Assistant"))
 
@@ -451,7 +450,7 @@ class TestReportRoutes(ReportsCase, HttpCase):
         reviews = self.review | self.review_b
         pdf, report_type = Report._render_qweb_pdf(PRE_REVIEW, reviews.ids)
         self.assertEqual(report_type, "pdf")
-        pages = [self._pdf_text(pdf_page) for pdf_page in self._split_pages(pdf)]
+        pages = [pdf_text(pdf_page) for pdf_page in self._split_pages(pdf)]
         first = next(i for i, page in enumerate(pages) if "Reviewee B" in page)
         self.assertGreater(first, 0, "the second review starts on a page of its own")
         self.assertIn("12 Letterhead Lane", pages[0])
@@ -469,11 +468,3 @@ class TestReportRoutes(ReportsCase, HttpCase):
             writer.write(stream)
             pages.append(stream.getvalue())
         return pages
-
-    def _pdf_text(self, pdf):
-        if shutil.which("pdftotext"):
-            return subprocess.run(
-                ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
-            ).stdout.decode()
-        reader = PdfFileReader(io.BytesIO(pdf))
-        return "\n".join(page.extract_text() for page in reader.pages)
