@@ -169,9 +169,10 @@ class HrPerformanceGovernorReport(models.Model):
     def _scope(self):
         """The schools the report covers: the school, or the trust and all its schools
         (the context may narrow it to given companies: the records a trust keeps at its own
-        level, see :meth:`_suppressed`)."""
+        level, see :meth:`_suppressed`). Only the superuser environment of that method
+        narrows it: a context key from a caller changes nothing of what a report holds."""
         self.ensure_one()
-        narrowed = self.env.context.get("hsp_report_scope_ids")
+        narrowed = self.env.su and self.env.context.get("hsp_report_scope_ids")
         if narrowed:
             return self.env["res.company"].sudo().browse(narrowed)
         return self.env["res.company"].sudo().search([("id", "child_of", self.company_id.id)])
@@ -245,7 +246,14 @@ class HrPerformanceGovernorReport(models.Model):
             return suppress(cells, relations, self.company_id.performance_report_threshold)
         # sudo: the other reports' figures are counted only to choose what this one hides;
         # nothing of them is stored or shown here.
-        env = self.sudo().with_context(allowed_company_ids=family.ids, active_test=False).env
+        # The scope of each report is set here, never taken from the caller's context.
+        env = (
+            self.sudo()
+            .with_context(
+                allowed_company_ids=family.ids, active_test=False, hsp_report_scope_ids=False
+            )
+            .env
+        )
         virtual = env[self._name]
         all_cells, all_relations, unpublished, threshold, sums = {}, [], set(), {}, []
 

@@ -337,6 +337,18 @@ class TestGovernorReportAccess(GovernorReportCase):
         with self.assertRaises(AccessError):
             self._report(role=HEAD_A, company=self.trust)
 
+    def test_scope_context_key_is_no_door(self):
+        """The context key that narrows a report's scope for the joint suppression is
+        ignored from a caller: HR computing school A's report with it set to school B
+        still gets school A's figures, never B's stored in A's report."""
+        report = self._report()
+        expected = self._figures(report, "reviews")
+        self.as_role(HR_TRUST, report).with_context(
+            hsp_report_scope_ids=[self.other_school.id]
+        ).action_compute()
+        self.assertEqual(self._figures(report, "reviews"), expected)
+        self.assertTrue(expected)
+
     def test_headteacher_prepares_own_school(self):
         report = self._report(role=HEAD_A)
         self.assertEqual(report.computed_by_id, self.headteacher_user)
