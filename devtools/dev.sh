@@ -643,6 +643,10 @@ cmd_bench() {
         "$PYTHON" "$ROOT/devtools/trust_benchmark.py" --config "$ODOO_CONF" --database "$db" \
             --schools "${SCHOOLS:-50}" --staff "${STAFF:-200}" --years "${YEARS:-3}" \
             --repeat "${REPEAT:-5}"
+        # The statement rows of the table: one statement PDF against Odoo's badge PDF, and
+        # 20 against one, in a school added to the trust for the measure (rolled back).
+        say "statement PDF benchmark on database $db (rolled back)"
+        "$PYTHON" "$ROOT/devtools/benchmark_statement.py" --config "$ODOO_CONF" --database "$db"
         return
     fi
     db_exists "$db" || die "database $db does not exist (run 'make demo' first, or pass DB=...)"
