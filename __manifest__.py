@@ -2,7 +2,7 @@
     "name": "School Staff Performance Management",
     "summary": "Appraisal cycles, objectives, observations and pay progression "
     "for school support staff in UK schools and academy trusts",
-    "version": "19.0.1.3.0",
+    "version": "19.0.1.4.0",
     "category": "Human Resources/Appraisals",
     "website": "https://github.com/school-performance/hr_school_performance",
     "author": "School Performance Contributors",

@@ -166,9 +166,11 @@ class HrPerformanceDeadline(models.Model):
     _escalation_pending_index = models.Index(
         "(escalation_user_id) WHERE escalation_done IS TRUE AND escalation_digest_sent IS NOT TRUE"
     )
+    # With the multi-company rule's column: the "Overdue" filter finds the reviews with a
+    # missed deadline from this index alone.
     _open_review_index = models.Index(
-        "(review_id, date_due) WHERE date_done IS NULL AND waived IS NOT TRUE "
-        "AND closed_with_review IS NOT TRUE"
+        "(review_id, date_due) INCLUDE (company_id) WHERE date_done IS NULL "
+        "AND waived IS NOT TRUE AND closed_with_review IS NOT TRUE"
     )
 
     @api.depends("rule_id.name", "kind", "employee_id.name")

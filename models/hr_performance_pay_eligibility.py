@@ -13,7 +13,9 @@ class HrPerformancePayEligibility(models.Model):
     _name = "hr.performance.pay.eligibility"
     _description = "Pay Progression Eligibility"
     _auto = False
-    _order = "date_completed desc, employee_id"
+    # The newest outcomes first: an index of the review serves it (issue 14; ordering by
+    # the employee's name joined every employee).
+    _order = "date_completed desc, id desc"
     _rec_name = "employee_id"
     _depends = {
         "hr.performance.review": [

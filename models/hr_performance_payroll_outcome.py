@@ -18,7 +18,9 @@ class HrPerformancePayrollOutcome(models.Model):
     _name = "hr.performance.payroll.outcome"
     _description = "Payroll Interface: Pay Progression Outcomes (v1)"
     _auto = False
-    _order = "date_effective desc, employee_id"
+    # Newest decisions first, then the newest reviews: an index of the review serves it
+    # (issue 14; ordering by the employee's name joined every employee).
+    _order = "date_effective desc, id desc"
     _rec_name = "employee_id"
     _depends = {
         "hr.performance.review": [
@@ -29,6 +31,7 @@ class HrPerformancePayrollOutcome(models.Model):
             "pay_progression_eligible",
             "recommended_pay_point_id",
             "outcome_final",
+            "date_pay_effective",
         ],
         "hr.performance.pay.decision": [
             "review_id",
@@ -72,7 +75,7 @@ class HrPerformancePayrollOutcome(models.Model):
                    decision.awarded AS awarded,
                    decision.point_after_id AS decided_point_id,
                    decision.date_decision AS date_decision,
-                   decision.date_effective AS date_effective
+                   review.date_pay_effective AS date_effective
               FROM hr_performance_review review
          LEFT JOIN hr_performance_pay_decision decision ON decision.review_id = review.id
              WHERE review.outcome_final

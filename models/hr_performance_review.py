@@ -98,9 +98,8 @@ class HrPerformanceReview(models.Model):
     process = fields.Selection(related="job_group_id.process")
     scale_id = fields.Many2one(related="job_group_id.scale_id")
     max_objectives = fields.Integer(related="job_group_id.max_objectives")
-    company_id = fields.Many2one(
-        related="cycle_id.company_id", store=True, index=True, string="School"
-    )
+    # Indexed with the id by _company_index (below).
+    company_id = fields.Many2one(related="cycle_id.company_id", store=True, string="School")
     employee_id = fields.Many2one(
         "hr.employee",
         string="Reviewee",
@@ -329,6 +328,29 @@ class HrPerformanceReview(models.Model):
 
     # --- scale (issue 14): the index that serves _order for every role's list.
     _order_index = models.Index("(date_start DESC, name, id)")
+    # The multi-company rule's column with the id: the "Overdue" filter's count joins the
+    # reviews to their missed deadlines from the indexes alone (index-only scans).
+    _company_index = models.Index("(company_id, id)")
+    # The final outcomes (payroll's two lists, hr.performance.payroll.outcome and
+    # hr.performance.pay.eligibility): served in their order, and counted, from the index.
+    _final_effective_index = models.Index("(date_pay_effective DESC, id DESC) WHERE outcome_final")
+    _final_completed_index = models.Index("(date_completed DESC, id DESC) WHERE outcome_final")
+    # (The id and the job group are the views' join columns: PostgreSQL removes the unused
+    # joins of a count but still wants their columns from the index.)
+    _final_company_index = models.Index(
+        "(company_id, id) INCLUDE (job_group_id) WHERE outcome_final"
+    )
+    # The columns the record rules of the review read: fetched with the rows of every
+    # list, so that checking access to the listed reviews afterwards (core mail.activity
+    # does so for the activity column) reads no review row again.
+    _ACCESS_RULE_FIELDS = (
+        "company_id",
+        "employee_user_id",
+        "reviewer_user_id",
+        "state",
+        "reviewer_access_until",
+        "is_headteacher_review",
+    )
     # --- end scale
     _check_period = models.Constraint(
         "CHECK(date_end >= date_start)", "A review period must end after it starts."
@@ -589,6 +611,12 @@ class HrPerformanceReview(models.Model):
         if (operator == "in") == wanted:
             return overdue
         return ["!", *overdue]
+
+    @api.model
+    def search_fetch(self, domain, field_names=None, offset=0, limit=None, order=None):
+        if field_names is not None and not self.env.su:
+            field_names = [*field_names, *(f for f in self._ACCESS_RULE_FIELDS if f not in field_names)]
+        return super().search_fetch(domain, field_names, offset=offset, limit=limit, order=order)
 
     def _compute_meeting_count(self):
         # Performance meetings are private events: count those the user may open. The

@@ -152,6 +152,11 @@ class HrPerformanceReview(models.Model):
     date_pay_decided = fields.Date(
         string="Pay Decided On", compute="_compute_date_pay_decided", store=True
     )
+    # The order of payroll's interface (hr.performance.payroll.outcome), kept on the review
+    # so that an index of the review serves it (issue 14).
+    date_pay_effective = fields.Date(
+        string="Pay Decision Effective From", compute="_compute_date_pay_decided", store=True
+    )
     # Absence (seed 003 4.4, seed 004 7.4)
     assessed_on_attendance = fields.Boolean(
         string="Assessed on the Time Present",
@@ -321,10 +326,12 @@ class HrPerformanceReview(models.Model):
                     break
             review.date_pay_decision_due = due
 
-    @api.depends("pay_decision_ids.date_decision")
+    @api.depends("pay_decision_ids.date_decision", "pay_decision_ids.date_effective")
     def _compute_date_pay_decided(self):
         for review in self:
-            review.date_pay_decided = review.pay_decision_ids[:1].date_decision
+            decision = review.pay_decision_ids[:1]
+            review.date_pay_decided = decision.date_decision
+            review.date_pay_effective = decision.date_effective
 
     @api.constrains("current_pay_point_id", "recommended_pay_point_id", "pay_mismatch_reason")
     def _check_pay_points(self):
