@@ -315,8 +315,12 @@ class HrPerformanceCycle(models.Model):
         )
         for cycle in self:
             group = cycle.job_group_id
-            school_staff = staff_by_company.get(cycle.company_id, Employee).filtered(
-                lambda e, c=cycle: e.active or e.departure_date >= c.date_start
+            # Filtering keeps only the filtered records in the prefetch set: give it back the
+            # whole staff, or their job positions (on hr.version) are read school by school.
+            school_staff = (
+                staff_by_company.get(cycle.company_id, Employee)
+                .filtered(lambda e, c=cycle: e.active or e.departure_date >= c.date_start)
+                .with_prefetch(staff._prefetch_ids)
             )
             members = school_staff.filtered_domain(group._member_domain())
             grouped = school_staff.filtered_domain(
