@@ -92,6 +92,8 @@ class HrPerformanceCycle(models.Model):
 
     @api.depends("date_start", "job_group_id.midyear_offset_months", "company_id")
     def _compute_date_midyear(self):
+        # The working days of all the schools, loaded together (issue 14).
+        calendars = (self.company_id | self.env.company)._performance_working_calendars()
         for cycle in self:
             if cycle.date_start and cycle.job_group_id:
                 midyear = cycle.date_start + relativedelta(
@@ -99,7 +101,7 @@ class HrPerformanceCycle(models.Model):
                 )
                 # On a working day of the school.
                 company = cycle.company_id or self.env.company
-                cycle.date_midyear = company._performance_add_working_days(midyear, 0)
+                cycle.date_midyear = calendars[company].add(midyear, 0)
             else:
                 cycle.date_midyear = cycle.date_midyear or False
 
@@ -313,8 +315,12 @@ class HrPerformanceCycle(models.Model):
         )
         for cycle in self:
             group = cycle.job_group_id
-            school_staff = staff_by_company.get(cycle.company_id, Employee).filtered(
-                lambda e, c=cycle: e.active or e.departure_date >= c.date_start
+            # Filtering keeps only the filtered records in the prefetch set: give it back the
+            # whole staff, or their job positions (on hr.version) are read school by school.
+            school_staff = (
+                staff_by_company.get(cycle.company_id, Employee)
+                .filtered(lambda e, c=cycle: e.active or e.departure_date >= c.date_start)
+                .with_prefetch(staff._prefetch_ids)
             )
             members = school_staff.filtered_domain(group._member_domain())
             grouped = school_staff.filtered_domain(

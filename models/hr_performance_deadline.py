@@ -475,15 +475,14 @@ class HrPerformanceDeadline(models.Model):
         Deadline = self.sudo()
         existing = Deadline.search([("review_id", "in", reviews.ids)])
         by_key = {(d.review_id.id, d.kind, d.observation_id.id): d for d in existing}
-        calendars = {}
+        # The working days of all the schools, loaded together (issue 14).
+        calendars = reviews.company_id._performance_working_calendars()
         to_create, kept = [], Deadline
         for review in reviews:
             if not review.job_group_id:
                 continue
             closed = review.state in CLOSED_REVIEW_STATES
             company = review.company_id
-            if company not in calendars:
-                calendars[company] = company._performance_working_calendar()
             calendar = calendars[company]
             lead = company.performance_activity_lead_days
             reminder = company.performance_reminder_days

@@ -154,15 +154,14 @@ class HrPerformanceObservation(models.Model):
         "job_group_id.deadline_rule_ids.direction",
     )
     def _compute_due_dates(self):
-        calendars = {}
+        # The working days of all the schools, loaded together (issue 14).
+        calendars = self.review_id.company_id._performance_working_calendars()
         for observation in self:
             company = observation.review_id.company_id
             group = observation.job_group_id
             if not (observation.date_observation and company and group):
                 observation.date_feedback_due = observation.date_record_due = False
                 continue
-            if company not in calendars:
-                calendars[company] = company._performance_working_calendar()
             calendar = calendars[company]
             observed = company._performance_local_date(observation.date_observation)
             # As the job group's rules count them (verbal feedback by the end of the next

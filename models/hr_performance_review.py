@@ -394,7 +394,8 @@ class HrPerformanceReview(models.Model):
         "company_id.resource_calendar_id",
     )
     def _compute_due_dates(self):
-        calendars = {}
+        # The working days of all the schools, loaded together (issue 14).
+        calendars = (self.company_id | self.cycle_id.company_id)._performance_working_calendars()
         for review in self:
             group = review.job_group_id
             company = review.company_id or review.cycle_id.company_id
@@ -402,8 +403,6 @@ class HrPerformanceReview(models.Model):
                 review.date_planning_due = review.date_statement_due = False
                 review.date_midyear = review.date_midyear or False
                 continue
-            if company not in calendars:
-                calendars[company] = company._performance_working_calendar()
             calendar = calendars[company]
             # As the job group's rules count them (hr.performance.deadline.rule).
             planning = group._deadline_rule("planning_meeting")

@@ -4,8 +4,10 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools.intervals import Intervals
 
-from ..tools.working_calendar import WorkingCalendar
+from ..tools.working_calendar import SharedDays, WorkingCalendar
 
 
 class ResCompany(models.Model):
@@ -130,80 +132,198 @@ class ResCompany(models.Model):
         # reviewee depend on them, whoever's action moves them.
         return (self.resource_calendar_id or self.env.ref("resource.resource_calendar_std")).sudo()
 
-    def _performance_days_loader(self):
-        """A callable(date_from, date_to) -> (worked, pupil_free) loading this school's
-        days (see :class:`WorkingCalendar`). ``resource`` answers which days are worked —
-        the working schedule less the public holidays of the schedule, or of no schedule
-        in the school or its trust — in one batch call per window, as
-        ``resource.calendar._get_unusual_days`` does; the school's closures (its own and
-        its trust's) are this addon's layer on top."""
+    def _performance_company_path(self):
+        """The ids of the school and of the companies above it (its trust): their
+        closures and their company-wide public holidays apply to the school."""
         self.ensure_one()
-        calendar = self._performance_resource_calendar()
-        # The school and the companies above it (its trust): their closures and their
-        # company-wide public holidays apply.
-        company_ids = [int(part) for part in (self.sudo().parent_path or "").split("/") if part]
-        company_ids = company_ids or [self.id]
-        tz = pytz.timezone(calendar.tz or "UTC")
-        leave_domain = [
-            ("time_type", "=", "leave"),
-            "|",
-            ("calendar_id", "!=", False),
-            ("company_id", "in", company_ids),
-        ]
-        # Closures are not confidential and every deadline depends on them: dates only.
-        Closure = self.env["hr.performance.school.closure"].sudo()
+        path = [int(part) for part in (self.sudo().parent_path or "").split("/") if part]
+        return path or [self.id]
 
-        def load(date_from, date_to):
-            start = tz.localize(datetime.combine(date_from, time.min))
-            end = tz.localize(datetime.combine(date_to, time.max))
-            if calendar.flexible_hours:
-                # As resource does for flexible schedules: every day but time off.
-                off = set()
-                for first, last, _leave in calendar._leave_intervals_batch(
-                    start, end, domain=leave_domain
-                )[False]:
-                    # An interval ending at midnight leaves the next day worked.
-                    off.update(_days(first.date(), (last - timedelta(microseconds=1)).date()))
-                worked = set(_days(date_from, date_to)) - off
-            else:
-                intervals = calendar._work_intervals_batch(start, end, domain=leave_domain)
-                worked = {first.date() for first, _last, _meta in intervals[False]}
-            pupil_free = set()
-            closures = Closure.search_fetch(
+    def _performance_load_days(self, date_from, date_to):
+        """The days of every school of ``self`` in [date_from, date_to]:
+        {school id: (worked, pupil_free)} (see :class:`WorkingCalendar`), in a fixed number
+        of queries whatever the number of schools (issue 14: a trust's launch counts the
+        deadlines of 50 schools).
+
+        ``resource`` answers which days are worked — the working schedule less the public
+        holidays of the schedule, or of no schedule in the school or its trust — as
+        ``resource.calendar._work_intervals_batch`` does for one schedule (and
+        ``_get_unusual_days`` for a flexible one): the schedule's attendance intervals less
+        the leave intervals. Here the public holidays of all the schools are read in one
+        search and each school subtracts its own, and the attendance intervals are computed
+        once per distinct weekly schedule (every school has its own copy of the standard
+        week). The school's closures (its own and its trust's) are this addon's layer on
+        top, read in one search too."""
+        # Working schedules, public holidays and closures are configuration, not
+        # confidential: the deadlines of every reviewee depend on them.
+        companies = self.sudo()
+        calendar_of = {company: company._performance_resource_calendar() for company in companies}
+        path_of = {company: company._performance_company_path() for company in companies}
+        path_ids = sorted({id_ for path in path_of.values() for id_ in path})
+        calendars = (
+            self.env["resource.calendar"]
+            .sudo()
+            .browse(list(dict.fromkeys(calendar.id for calendar in calendar_of.values())))
+        )
+        # Each schedule's window, from midnight to midnight in its time zone.
+        bounds = {}
+        for calendar in calendars:
+            tz = pytz.timezone(calendar.tz or "UTC")
+            bounds[calendar] = (
+                tz,
+                tz.localize(datetime.combine(date_from, time.min)),
+                tz.localize(datetime.combine(date_to, time.max)),
+            )
+        attendances = self._performance_attendance_intervals(
+            calendars.filtered(lambda calendar: not calendar.flexible_hours), bounds
+        )
+        # The public holidays of every school, as resource reads them for one schedule:
+        # time off of no employee, of the school's schedule or of no schedule in the
+        # school's company path.
+        first = min(start for _tz, start, _end in bounds.values())
+        last = max(end for _tz, _start, end in bounds.values())
+        leaves = (
+            self.env["resource.calendar.leaves"]
+            .sudo()
+            .search_fetch(
                 [
-                    ("company_id", "in", company_ids),
+                    ("time_type", "=", "leave"),
+                    ("resource_id", "=", False),
+                    "|",
+                    ("calendar_id", "in", calendars.ids),
+                    "&",
+                    ("calendar_id", "=", False),
+                    ("company_id", "in", path_ids),
+                    ("date_from", "<=", last.astimezone(pytz.utc).replace(tzinfo=None)),
+                    ("date_to", ">=", first.astimezone(pytz.utc).replace(tzinfo=None)),
+                ],
+                ["calendar_id", "company_id", "date_from", "date_to"],
+            )
+        )
+        closures = (
+            self.env["hr.performance.school.closure"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("company_id", "in", path_ids),
                     ("date_from", "<=", date_to),
                     ("date_to", ">=", date_from),
                 ],
-                ["date_from", "date_to", "closure_type"],
+                ["company_id", "date_from", "date_to", "closure_type"],
             )
+        )
+        result = {}
+        for company, calendar in calendar_of.items():
+            path = set(path_of[company])
+            tz, start, end = bounds[calendar]
+            # The leave intervals resource's _leave_intervals_batch gives this schedule
+            # with the school's leave domain.
+            off = Intervals(
+                (max(start, _utc(leave.date_from, tz)), min(end, _utc(leave.date_to, tz)), leave)
+                for leave in leaves
+                if (
+                    leave.calendar_id == calendar
+                    or (not leave.calendar_id and leave.company_id.id in path)
+                )
+            )
+            if calendar.flexible_hours:
+                # As resource does for flexible schedules: every day but time off.
+                days_off = set()
+                for off_from, off_to, _leave in off:
+                    # An interval ending at midnight leaves the next day worked.
+                    days_off.update(
+                        _days(off_from.date(), (off_to - timedelta(microseconds=1)).date())
+                    )
+                worked = set(_days(date_from, date_to)) - days_off
+            else:
+                worked = {day_from.date() for day_from, _to, _meta in attendances[calendar] - off}
+            pupil_free = set()
             for closure in closures:
+                if closure.company_id.id not in path:
+                    continue
                 days = set(_days(max(closure.date_from, date_from), min(closure.date_to, date_to)))
                 if closure.closure_type == "closed":
                     worked -= days
                 else:
                     pupil_free |= days
-            return worked, pupil_free
+            result[company.id] = (worked, pupil_free)
+        return result
 
-        return load
+    @api.model
+    def _performance_attendance_intervals(self, calendars, bounds):
+        """{calendar: its attendance intervals over its window in ``bounds``}, computed by
+        resource once per distinct weekly schedule: schedules with the same time zone, week
+        mode and attendances (the fields _attendance_intervals_batch reads) have the same
+        intervals. One search reads the attendances of all of them, as resource filters
+        them."""
+        attendances = (
+            self.env["resource.calendar.attendance"]
+            .sudo()
+            .search_fetch(
+                Domain.AND(
+                    [
+                        Domain("calendar_id", "in", calendars.ids),
+                        Domain("display_type", "=", False),
+                        Domain("day_period", "!=", "lunch"),
+                    ]
+                ),
+                ["calendar_id", "dayofweek", "week_type", "hour_from", "hour_to"],
+            )
+        ).grouped("calendar_id")
+        Attendance = self.env["resource.calendar.attendance"]
+        tz = self.env.context.get("employee_timezone")
+        by_schedule, result = {}, {}
+        for calendar in calendars:
+            schedule = (
+                calendar.tz,
+                calendar.two_weeks_calendar,
+                tuple(
+                    sorted(
+                        (
+                            attendance.dayofweek,
+                            calendar.two_weeks_calendar and attendance.week_type,
+                            attendance.hour_from,
+                            attendance.hour_to,
+                        )
+                        for attendance in attendances.get(calendar, Attendance)
+                    )
+                ),
+            )
+            if schedule not in by_schedule:
+                _tz, start, end = bounds[calendar]
+                by_schedule[schedule] = calendar._attendance_intervals_batch(start, end, tz=tz)[
+                    False
+                ]
+            result[calendar] = by_schedule[schedule]
+        return result
+
+    def _performance_working_calendars(self):
+        """{school: :class:`WorkingCalendar`} for the schools of ``self``. Keep them for a
+        whole batch: they load their days together, a window of dates at a time, for all
+        the schools at once when the first of them needs it."""
+        shared = SharedDays(self._performance_load_days)
+        return {
+            company: WorkingCalendar(shared.loader(company.id), company._performance_no_working_day)
+            for company in self
+        }
 
     def _performance_working_calendar(self):
         """The school's :class:`WorkingCalendar`. Keep it for a whole batch: it loads days
-        off once per window of dates."""
+        off once per window of dates. For many schools, see
+        :meth:`_performance_working_calendars`."""
         self.ensure_one()
-        company = self
+        return self._performance_working_calendars()[self]
 
-        def no_working_day(day):
-            return UserError(
-                company.env._(
-                    "%(school)s has no working day around %(date)s: check its working "
-                    "schedule, public holidays and school closures.",
-                    school=company.name,
-                    date=day,
-                )
+    def _performance_no_working_day(self, day):
+        self.ensure_one()
+        return UserError(
+            self.env._(
+                "%(school)s has no working day around %(date)s: check its working "
+                "schedule, public holidays and school closures.",
+                school=self.name,
+                date=day,
             )
-
-        return WorkingCalendar(self._performance_days_loader(), no_working_day)
+        )
 
     def _performance_add_working_days(self, day, days, kind="working"):
         """The ``days``-th working day (``kind='working'``) or school day
@@ -226,6 +346,11 @@ class ResCompany(models.Model):
                 return company.performance_headteacher_id
             company = company.parent_id
         return self.env["res.users"]
+
+
+def _utc(value, tz):
+    """A datetime stored by the ORM (naive, in UTC) in the time zone ``tz``."""
+    return pytz.utc.localize(value).astimezone(tz)
 
 
 def _days(first, last):

@@ -1,5 +1,6 @@
 from datetime import date, datetime, time, timedelta
 
+import pytz
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -42,6 +43,50 @@ def naive_add(day, days, kind):
         if naive_is_working(day, kind):
             remaining -= 1
     return day
+
+
+def _dates(first, last):
+    while first <= last:
+        yield first
+        first += timedelta(days=1)
+
+
+def _days_of_one_school(school, date_from, date_to):
+    """(worked, pupil_free) of one school in [date_from, date_to], asked of resource for
+    that school alone, as the addon did before schools were loaded together: its schedule's
+    work intervals with the leave domain of the school and its trust, and its closures."""
+    calendar = school._performance_resource_calendar()
+    path = [int(part) for part in school.sudo().parent_path.split("/") if part]
+    tz = pytz.timezone(calendar.tz)
+    start = tz.localize(datetime.combine(date_from, time.min))
+    end = tz.localize(datetime.combine(date_to, time.max))
+    domain = [
+        ("time_type", "=", "leave"),
+        "|",
+        ("calendar_id", "!=", False),
+        ("company_id", "in", path),
+    ]
+    if calendar.flexible_hours:
+        off = set()
+        for first, last, _leave in calendar._leave_intervals_batch(start, end, domain=domain)[
+            False
+        ]:
+            off.update(_dates(first.date(), (last - timedelta(microseconds=1)).date()))
+        worked = set(_dates(date_from, date_to)) - off
+    else:
+        intervals = calendar._work_intervals_batch(start, end, domain=domain)[False]
+        worked = {first.date() for first, _last, _meta in intervals}
+    pupil_free = set()
+    closures = school.env["hr.performance.school.closure"].search(
+        [("company_id", "in", path), ("date_from", "<=", date_to), ("date_to", ">=", date_from)]
+    )
+    for closure in closures:
+        days = set(_dates(max(closure.date_from, date_from), min(closure.date_to, date_to)))
+        if closure.closure_type == "closed":
+            worked -= days
+        else:
+            pupil_free |= days
+    return worked, pupil_free
 
 
 @tagged("post_install", "-at_install")
@@ -200,8 +245,9 @@ class TestWorkingDays(HrSchoolPerformanceCase):
     def test_days_off_are_loaded_once_per_window(self):
         calendar = self.school._performance_working_calendar()
         self.env.invalidate_all()
-        # One call to resource (the schedule read once, its attendances and public holidays)
-        # and one query for closures, for a window of more than a year...
+        # The school and its schedule read once; the attendances of the schedules (one
+        # search for every school of the batch, then resource's own), the public holidays
+        # and the closures, one query each for a window of more than a year...
         with self.assertQueryCount(6):
             for offset in range(0, 300, 7):
                 calendar.add(date(2026, 9, 1) + timedelta(days=offset), 10)
@@ -210,6 +256,143 @@ class TestWorkingDays(HrSchoolPerformanceCase):
         with self.assertQueryCount(4):
             calendar.add(date(2030, 1, 7), 3)
         self.assertEqual(calendar.load_count, 2)
+
+    def test_schools_of_a_batch_load_their_days_together(self):
+        calendars = (self.school | self.other_school)._performance_working_calendars()
+        calendars[self.school].add(date(2026, 9, 1), 10)
+        # The other school's days of the same window were loaded with the first school's.
+        with self.assertQueryCount(0):
+            calendars[self.other_school].add(date(2026, 9, 1), 10)
+            calendars[self.other_school].add(date(2026, 10, 1), -10)
+        with self.assertQueryCount(0):
+            calendars[self.school].between(date(2026, 9, 1), date(2027, 8, 31))
+
+    def test_batch_loader_gives_each_school_its_own_days(self):
+        """Loaded together, schools with different public holidays, closures, schedules and
+        time zones get the days resource and their closures give each of them alone."""
+        Company = self.env["res.company"]
+        Leave = self.env["resource.calendar.leaves"]
+        Closure = self.env["hr.performance.school.closure"]
+        other_trust = Company.create({"name": "Other trust"})
+        outside = Company.create({"name": "School of another trust", "parent_id": other_trust.id})
+        four_days = self.env["resource.calendar"].create(
+            {
+                "name": "Four days",
+                "tz": "Europe/London",
+                "attendance_ids": [
+                    Command.create(
+                        {
+                            "name": f"Day {weekday}",
+                            "dayofweek": str(weekday),
+                            "hour_from": 8,
+                            "hour_to": 16,
+                        }
+                    )
+                    for weekday in range(4)
+                ],
+            }
+        )
+        part_time = Company.create(
+            {"name": "Part-time school", "parent_id": self.trust.id},
+        )
+        part_time.resource_calendar_id = four_days
+        tokyo = Company.create({"name": "Tokyo school", "parent_id": self.trust.id})
+        tokyo.resource_calendar_id.tz = "Asia/Tokyo"
+        flexible = Company.create({"name": "Flexible school", "parent_id": self.trust.id})
+        flexible.resource_calendar_id.flexible_hours = True
+        # A trust-wide public holiday (on no schedule): the trust's schools only.
+        Leave.with_company(self.trust).create(
+            {
+                "name": "Trust-wide day off",
+                "date_from": london(date(2026, 10, 8), 0, 0),
+                "date_to": london(date(2026, 10, 8), 23, 59),
+            }
+        )
+        # A holiday of the other trust, and one of the four-day schedule only; a morning off
+        # leaves the day worked, a whole working day off does not.
+        Leave.with_company(other_trust).create(
+            {
+                "name": "Other trust's day off",
+                "date_from": london(date(2026, 10, 13), 0, 0),
+                "date_to": london(date(2026, 10, 13), 23, 59),
+            }
+        )
+        Leave.create(
+            [
+                {
+                    "name": name,
+                    "calendar_id": four_days.id,
+                    "date_from": london(day, first, 0),
+                    "date_to": london(day, last, 0),
+                }
+                for name, day, first, last in (
+                    ("Morning off", date(2026, 10, 14), 8, 12),
+                    ("Day off", date(2026, 10, 15), 8, 16),
+                )
+            ]
+        )
+        # Each school's own closures.
+        Closure.create(
+            [
+                {
+                    "name": name,
+                    "company_id": company.id,
+                    "date_from": first,
+                    "date_to": last,
+                    "closure_type": kind,
+                }
+                for name, company, first, last, kind in (
+                    (
+                        "INSET",
+                        self.other_school,
+                        date(2026, 10, 19),
+                        date(2026, 10, 19),
+                        "no_pupils",
+                    ),
+                    (
+                        "Heating",
+                        self.other_school,
+                        date(2026, 10, 20),
+                        date(2026, 10, 21),
+                        "closed",
+                    ),
+                    ("Flood", outside, date(2026, 10, 6), date(2026, 10, 6), "closed"),
+                    ("Trip", tokyo, date(2026, 10, 9), date(2026, 10, 9), "no_pupils"),
+                )
+            ]
+        )
+        schools = self.school | self.other_school | outside | part_time | tokyo | flexible
+        window = (date(2026, 9, 1), date(2027, 8, 31))
+        self.env.invalidate_all()
+        together = schools._performance_load_days(*window)
+        calendars = schools._performance_working_calendars()
+        for school in schools:
+            worked, pupil_free = together[school.id]
+            expected_worked, expected_pupil_free = _days_of_one_school(school, *window)
+            self.assertEqual(worked ^ expected_worked, set(), f"{school.name}: worked days")
+            self.assertEqual(
+                pupil_free ^ expected_pupil_free, set(), f"{school.name}: pupil-free days"
+            )
+            alone = school._performance_working_calendar()
+            for day in _dates(*window):
+                for kind in ("working", "school"):
+                    self.assertEqual(
+                        calendars[school].is_working_day(day, kind),
+                        alone.is_working_day(day, kind),
+                        f"{school.name}, {day}, {kind}",
+                    )
+        # The fixtures above do tell the schools apart.
+        worked = {school: together[school.id][0] for school in schools}
+        self.assertNotIn(date(2026, 10, 8), worked[self.other_school])
+        self.assertIn(date(2026, 10, 8), worked[outside])
+        self.assertNotIn(date(2026, 10, 13), worked[outside])
+        self.assertIn(date(2026, 10, 14), worked[part_time])
+        self.assertNotIn(date(2026, 10, 15), worked[part_time])
+        self.assertNotIn(date(2026, 10, 16), worked[part_time])
+        self.assertNotIn(date(2026, 10, 20), worked[self.other_school])
+        self.assertIn(date(2026, 10, 20), worked[self.school])
+        self.assertIn(date(2026, 10, 10), worked[flexible])
+        self.assertNotIn(date(2026, 10, 8), worked[flexible])
 
     # ------------------------------------------------------------------
     # Properties

@@ -5,9 +5,16 @@ school; every deadline of the addon is computed through it. The days worked are 
 for a window of dates at a time (one call to ``resource.calendar``'s batch interval
 methods, one query for school closures) and the window grows on demand, so counting never
 costs a query per day.
+
+``res.company._performance_working_calendars()`` builds them for many schools at once:
+their calendars share a :class:`SharedDays`, which loads a window for every school of the
+batch when the first of them needs it, so counting the deadlines of a trust's 50 schools
+costs the queries of one.
 """
 
+from collections import defaultdict
 from datetime import timedelta
+from functools import partial
 
 WORKING = "working"
 SCHOOL = "school"
@@ -129,3 +136,57 @@ class WorkingCalendar:
                 count += 1
             current += timedelta(days=1)
         return count
+
+
+class SharedDays:
+    """The days of many schools, loaded together for :class:`WorkingCalendar`.
+
+    A window of dates one school's calendar needs is loaded for every school of the batch
+    in one call, so the other schools find it loaded; only the part of a window not
+    loaded yet is asked for.
+
+    :param load_all: callable(date_from, date_to) -> {key: (worked, pupil_free)} for
+        every school of the batch (see :class:`WorkingCalendar` for the two sets).
+    """
+
+    def __init__(self, load_all):
+        self._load_all = load_all
+        self._worked = defaultdict(set)
+        self._pupil_free = defaultdict(set)
+        # Disjoint (first, last) ranges of dates loaded, for every school.
+        self._loaded = []
+        self.load_count = 0
+
+    def loader(self, key):
+        """The ``load_days`` callable of the :class:`WorkingCalendar` of school ``key``."""
+        return partial(self._days, key)
+
+    def _days(self, key, date_from, date_to):
+        for first, last in self._missing(date_from, date_to):
+            for school, (worked, pupil_free) in self._load_all(first, last).items():
+                self._worked[school].update(worked)
+                self._pupil_free[school].update(pupil_free)
+            self._loaded.append((first, last))
+            self.load_count += 1
+        return (
+            {day for day in self._worked.get(key, ()) if date_from <= day <= date_to},
+            {day for day in self._pupil_free.get(key, ()) if date_from <= day <= date_to},
+        )
+
+    def _missing(self, date_from, date_to):
+        """The ranges of [date_from, date_to] not loaded yet."""
+        one_day = timedelta(days=1)
+        missing, cursor = [], date_from
+        for first, last in sorted(self._loaded):
+            if cursor > date_to:
+                break
+            if last < cursor:
+                continue
+            if first > date_to:
+                break
+            if first > cursor:
+                missing.append((cursor, first - one_day))
+            cursor = last + one_day
+        if cursor <= date_to:
+            missing.append((cursor, date_to))
+        return missing
