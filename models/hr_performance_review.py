@@ -1,9 +1,12 @@
+from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
 
+from markupsafe import escape
+
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.tools import SQL, format_date, format_datetime
 
 from .hr_performance_retention_mixin import is_disposing
@@ -1283,8 +1286,192 @@ class HrPerformanceReview(models.Model):
     def _track_subtype(self, init_values):
         self.ensure_one()
         if "state" in init_values and self.state in STATE_SUBTYPES:
-            return self.env.ref(STATE_SUBTYPES[self.state])
+            # Not env.ref(), which checks that the record exists with one query per review
+            # moved; the caller checks the subtype exists (mail.thread._message_track).
+            return self.env["mail.message.subtype"].browse(
+                self.env["ir.model.data"]._xmlid_to_res_id(STATE_SUBTYPES[self.state])
+            )
         return super()._track_subtype(init_values)
+
+    def _message_track(self, fields_iter, initial_values_dict):
+        """Post the state-change messages of many reviews at once.
+
+        Core's ``_message_track`` calls ``message_post`` once per record: a headteacher
+        moving 200 reviews one step paid for 200 parent-message searches, alias and alias
+        domain lookups, follower queries, message and tracking-value INSERTs. Here the
+        messages core would post are built with the same values and created by one
+        ``_message_create``; their tracking values by one create, as mail.message.create
+        does for each message. Followers are fetched with core's batch query
+        (``mail.followers._get_recipient_data``); only a review one of whose followers
+        core would notify goes through core's ``_notify_thread``, which applies this
+        model's recipient check (hr.performance.confidential.mixin
+        ``_notify_get_recipients``). The author is never notified, so the usual case costs
+        nothing per review.
+
+        One record, no field to track, or a public user's write (core then authors the
+        message as the guest) go through core unchanged. The loop below is core's, with
+        ``message_post`` replaced by :meth:`_message_post_tracking_batch`; changes without
+        a subtype are logged by core's ``_message_log``, as there."""
+        if len(self) < 2 or not fields_iter or self.env.user._is_public():
+            return super()._message_track(fields_iter, initial_values_dict)
+        tracked_fields = self.fields_get(
+            fields_iter, attributes=("string", "type", "selection", "currency_field")
+        )
+        tracking = {}
+        for record in self:
+            try:
+                tracking[record.id] = record._mail_track(
+                    tracked_fields, initial_values_dict[record.id]
+                )
+            except MissingError:
+                continue
+        bodies = self.env.cr.precommit.data.pop(f"mail.tracking.message.{self._name}", {})
+        authors = self.env.cr.precommit.data.pop(f"mail.tracking.author.{self._name}", {})
+        posts = []
+        for record in self:
+            changes, tracking_value_ids = tracking.get(record.id, (None, None))
+            if not changes:
+                continue
+            subtype = record._track_subtype(
+                {name: initial_values_dict[record.id][name] for name in changes}
+            )
+            author_id = authors[record.id].id if record.id in authors else None
+            body = (
+                bodies[record.id]
+                if record.id in bodies
+                else record._track_get_default_log_message(changes)
+            )
+            if subtype:
+                posts.append((record, subtype, author_id, body, tracking_value_ids))
+            elif tracking_value_ids:
+                record._message_log(
+                    body=body, author_id=author_id, tracking_value_ids=tracking_value_ids
+                )
+        self._message_post_tracking_batch(posts)
+        return tracking
+
+    def _message_post_tracking_batch(self, posts):
+        """Post, for each ``(record, subtype, author_id, body, tracking_value_ids)`` of
+        ``posts``, the message ``record.message_post(body=body, author_id=author_id,
+        subtype_id=subtype.id, tracking_value_ids=tracking_value_ids)`` would post (see
+        mail.thread.message_post), with a fixed number of queries."""
+        # As core: a subtype deleted since is not posted (one check for all).
+        existing = self.env["mail.message.subtype"].union(*(p[1] for p in posts)).exists()
+        posts = [post for post in posts if post[1] in existing]
+        if not posts:
+            return
+        # message_post runs with the user's language for what it renders.
+        records = self.browse([post[0].id for post in posts])._fallback_lang()
+        authors = {
+            author_id: records._message_compute_author(author_id, None)
+            for author_id in {post[2] for post in posts}
+        }
+        alias_domains = records.sudo()._mail_get_alias_domains(default_company=self.env.company)
+        companies = records._mail_get_companies(default=self.env.company)
+        reply_tos = records._notify_get_reply_to_batch(
+            defaults={post[0].id: authors[post[2]][1] for post in posts},
+            author_ids={post[0].id: authors[post[2]][0] for post in posts},
+        )
+        parents = records._tracking_parent_ids()
+        values_list = []
+        for record, subtype, author_id, body, tracking_value_ids in posts:
+            author_id, email_from = authors[author_id]
+            values = {
+                "tracking_value_ids": tracking_value_ids,
+                "email_add_signature": True,
+                "author_id": author_id,
+                "author_guest_id": False,
+                "email_from": email_from,
+                "model": self._name,
+                "res_id": record.id,
+                "body": escape(body),
+                "message_type": "notification",
+                "parent_id": parents[record.id],
+                "subject": False,
+                "subtype_id": subtype.id,
+                "partner_ids": [],
+                "incoming_email_to": False,
+                "incoming_email_cc": False,
+                "outgoing_email_to": False,
+                "record_alias_domain_id": alias_domains[record.id].id,
+                "record_company_id": companies[record.id].id,
+                "reply_to": reply_tos[record.id],
+            }
+            values.update(record._process_attachments_for_post(None, [], values))
+            values_list.append(values)
+        # mail.message.create creates each message's tracking values once the message
+        # exists, one create per message: create them here, as sudo as there, in one.
+        messages = records._message_create(
+            [
+                {k: v for k, v in values.items() if k != "tracking_value_ids"}
+                for values in values_list
+            ]
+        )
+        self.env["mail.tracking.value"].sudo().create(
+            [
+                dict(command[2], mail_message_id=message.id)
+                for message, values in zip(messages, values_list, strict=True)
+                for command in values["tracking_value_ids"] or ()
+            ]
+        )
+        # Who core would notify: the followers of the subtype, less the author and the
+        # archived (mail.thread._notify_get_recipients), fetched in one query per subtype.
+        notify_author = self.env.context.get("mail_notify_author")
+        by_subtype = defaultdict(list)
+        for record, subtype, *__ in posts:
+            by_subtype[subtype.id].append(record.id)
+        followers = {}
+        for subtype_id, record_ids in by_subtype.items():
+            followers.update(
+                self.env["mail.followers"]._get_recipient_data(
+                    records.browse(record_ids), "notification", subtype_id, pids=[]
+                )
+            )
+        for record, message, values in zip(records, messages, values_list, strict=True):
+            record._message_post_after_hook(message, values)
+            skip = not notify_author and record._message_compute_real_author(values["author_id"]).id
+            if any(
+                data["active"] is not False and not (pid and pid == skip)
+                for pid, data in followers.get(record.id, {}).items()
+            ):
+                record._notify_thread(message, values)
+
+    def _tracking_parent_ids(self):
+        """``{review id: parent message id}``: what mail.thread._message_compute_parent_id
+        returns for a new message without a parent on each review (a flat thread: the latest
+        comment or e-mail among its 200 latest messages, else its latest message), read in
+        one query for all of ``self`` rather than one per review."""
+        parents = dict.fromkeys(self.ids, False)
+        if not self._mail_flat_thread:
+            return parents
+        # sudo: as core, only the ids are used.
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("res_id", "in", self.ids),
+                    ("model", "=", self._name),
+                    ("message_type", "!=", "user_notification"),
+                ],
+                ["res_id", "message_type", "date", "create_date"],
+                order="date desc, id desc",
+            )
+        )
+        latest = defaultdict(list)
+        for message in messages:
+            if len(latest[message.res_id]) < 200:
+                latest[message.res_id].append(message)
+        for res_id, candidates in latest.items():
+            parents[res_id] = max(
+                candidates,
+                key=lambda m: (
+                    m.message_type in ("comment", "email"),
+                    m.date or m.create_date,
+                    m.id,
+                ),
+            ).id
+        return parents
 
     def _schedule_next_activity(self):
         """The to-do owed next on these reviews: produced by the deadline model, the one

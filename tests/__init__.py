@@ -56,3 +56,4 @@ from . import test_deadline_digest
 from . import test_retention_outcomes
 from . import test_statement_revision_ui
 from . import test_dashboards
+from . import test_transition_queries
