@@ -7,7 +7,7 @@ from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, clean_context, format_date
 
 from .hr_performance_deadline_rule import (
     OBSERVATION_DONE_FIELDS,
@@ -395,10 +395,68 @@ class HrPerformanceDeadline(models.Model):
         self.write(vals)
 
     def _close_activities_of(self, activities, feedback):
-        activities = activities.exists().filtered("active")
-        if activities:
-            # Closing another person's to-do is bookkeeping of the deadline.
-            activities.sudo().action_feedback(feedback=feedback)
+        self._close_todos(activities.exists(), feedback)
+
+    @api.model
+    def _close_todos(self, activities, feedback):
+        """Mark ``activities`` done as core's ``mail.activity.action_feedback`` does: a
+        "done" message on the record (the view ``mail.message_activity_done``, subtype
+        Activities, by the current user), then the to-do archived with the feedback.
+
+        On reviews the messages are posted in one batch
+        (hr.performance.review._message_post_batch): a headteacher moving 200 reviews one
+        step closes 200 to-dos, which core posts one by one (issue 14). A to-do with
+        attachments (core moves them to its message) or that triggers a next activity,
+        or on another record, goes through core."""
+        # sudo: closing another person's to-do is bookkeeping of the workflow.
+        activities = activities.sudo().with_context(clean_context(self.env.context))
+        activities = activities.filtered("active")
+        if not activities:
+            return
+        Review = self.env["hr.performance.review"].sudo()
+        attached = set(
+            self.env["ir.attachment"]
+            .sudo()
+            .search_fetch(
+                [("res_model", "=", "mail.activity"), ("res_id", "in", activities.ids)],
+                ["res_id"],
+            )
+            .mapped("res_id")
+        )
+        batch = activities.filtered(
+            lambda a: (
+                a.res_model == Review._name
+                and a.chaining_type != "trigger"
+                and a.id not in attached
+            )
+        )
+        (activities - batch).action_feedback(feedback=feedback)
+        if not batch:
+            return
+        view = self.env.ref("mail.message_activity_done")
+        subtype = self.env.ref("mail.mt_activities")
+        render = self.env["mail.render.mixin"]._render_template_qweb_view
+        posts = []
+        for activity in batch:
+            review = Review.browse(activity.res_id)
+            values = {
+                "activity": activity,
+                "feedback": feedback,
+                "display_assignee": activity.user_id != self.env.user,
+            }
+            posts.append(
+                {
+                    "record": review,
+                    "subtype": subtype,
+                    "author_id": self.env.user.partner_id.id,
+                    "body": render(view, Review._name, review.ids, add_context=values)[review.id],
+                    "mail_activity_type_id": activity.activity_type_id.id,
+                }
+            )
+        Review._message_post_batch(posts)
+        # As core: once done, archived to keep the history, with the feedback.
+        batch.action_archive()
+        batch.feedback = feedback
 
     def _close_activities(self, feedback):
         self._close_activities_of(self.activity_id, feedback)
@@ -717,7 +775,10 @@ class HrPerformanceDeadline(models.Model):
             return self.env["mail.activity"]
         xmlids = [xmlid for xmlid, __ in NEXT_ACTIVITY.values()] + [APPOINT_REVIEWER]
         # Closing another person's to-do is bookkeeping of the workflow.
-        reviews.sudo().activity_feedback(xmlids, feedback=self.env._("Done: the review moved on."))
+        self._close_todos(
+            reviews.sudo().activity_search(xmlids),
+            self.env._("Done: the review moved on."),
+        )
         type_ids = {xmlid: self.env["ir.model.data"]._xmlid_to_res_id(xmlid) for xmlid in xmlids}
         hr_user = self.env.user if reviews._performance_user_groups()["hr"] else None
         vals_list = []

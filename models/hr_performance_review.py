@@ -617,7 +617,10 @@ class HrPerformanceReview(models.Model):
     @api.model
     def search_fetch(self, domain, field_names=None, offset=0, limit=None, order=None):
         if field_names is not None and not self.env.su:
-            field_names = [*field_names, *(f for f in self._ACCESS_RULE_FIELDS if f not in field_names)]
+            field_names = [
+                *field_names,
+                *(f for f in self._ACCESS_RULE_FIELDS if f not in field_names),
+            ]
         return super().search_fetch(domain, field_names, offset=offset, limit=limit, order=order)
 
     def _compute_meeting_count(self):
@@ -1310,7 +1313,7 @@ class HrPerformanceReview(models.Model):
 
         One record, no field to track, or a public user's write (core then authors the
         message as the guest) go through core unchanged. The loop below is core's, with
-        ``message_post`` replaced by :meth:`_message_post_tracking_batch`; changes without
+        ``message_post`` replaced by :meth:`_message_post_batch`; changes without
         a subtype are logged by core's ``_message_log``, as there."""
         if len(self) < 2 or not fields_iter or self.env.user._is_public():
             return super()._message_track(fields_iter, initial_values_dict)
@@ -1342,61 +1345,80 @@ class HrPerformanceReview(models.Model):
                 else record._track_get_default_log_message(changes)
             )
             if subtype:
-                posts.append((record, subtype, author_id, body, tracking_value_ids))
+                posts.append(
+                    {
+                        "record": record,
+                        "subtype": subtype,
+                        "author_id": author_id,
+                        "body": body,
+                        "tracking_value_ids": tracking_value_ids,
+                    }
+                )
             elif tracking_value_ids:
                 record._message_log(
                     body=body, author_id=author_id, tracking_value_ids=tracking_value_ids
                 )
-        self._message_post_tracking_batch(posts)
+        self._message_post_batch(posts)
         return tracking
 
-    def _message_post_tracking_batch(self, posts):
-        """Post, for each ``(record, subtype, author_id, body, tracking_value_ids)`` of
-        ``posts``, the message ``record.message_post(body=body, author_id=author_id,
-        subtype_id=subtype.id, tracking_value_ids=tracking_value_ids)`` would post (see
-        mail.thread.message_post), with a fixed number of queries."""
+    def _message_post_batch(self, posts):
+        """Post, for each dict of ``posts`` (``record``, ``subtype``, ``author_id``,
+        ``body``, and optionally ``tracking_value_ids`` and other mail.message fields such
+        as ``mail_activity_type_id``), the notification ``record.message_post(body=body,
+        author_id=author_id, subtype_id=subtype.id, **others)`` would post (see
+        mail.thread.message_post), with a fixed number of queries: the state-change
+        messages of a transition (_message_track) and the "done" messages of the to-dos
+        it closes (hr.performance.deadline._close_todos)."""
         # As core: a subtype deleted since is not posted (one check for all).
-        existing = self.env["mail.message.subtype"].union(*(p[1] for p in posts)).exists()
-        posts = [post for post in posts if post[1] in existing]
+        existing = self.env["mail.message.subtype"].union(*(p["subtype"] for p in posts)).exists()
+        posts = [post for post in posts if post["subtype"] in existing]
         if not posts:
-            return
+            return self.env["mail.message"]
         # message_post runs with the user's language for what it renders.
-        records = self.browse([post[0].id for post in posts])._fallback_lang()
+        records = self.browse([post["record"].id for post in posts])._fallback_lang()
         authors = {
             author_id: records._message_compute_author(author_id, None)
-            for author_id in {post[2] for post in posts}
+            for author_id in {post["author_id"] for post in posts}
         }
         alias_domains = records.sudo()._mail_get_alias_domains(default_company=self.env.company)
         companies = records._mail_get_companies(default=self.env.company)
         reply_tos = records._notify_get_reply_to_batch(
-            defaults={post[0].id: authors[post[2]][1] for post in posts},
-            author_ids={post[0].id: authors[post[2]][0] for post in posts},
+            defaults={post["record"].id: authors[post["author_id"]][1] for post in posts},
+            author_ids={post["record"].id: authors[post["author_id"]][0] for post in posts},
         )
         parents = records._tracking_parent_ids()
+        message_fields = self.env["mail.message"]._fields
         values_list = []
-        for record, subtype, author_id, body, tracking_value_ids in posts:
-            author_id, email_from = authors[author_id]
+        for record, post in zip(records, posts, strict=True):
+            author_id, email_from = authors[post["author_id"]]
             values = {
-                "tracking_value_ids": tracking_value_ids,
-                "email_add_signature": True,
-                "author_id": author_id,
-                "author_guest_id": False,
-                "email_from": email_from,
-                "model": self._name,
-                "res_id": record.id,
-                "body": escape(body),
-                "message_type": "notification",
-                "parent_id": parents[record.id],
-                "subject": False,
-                "subtype_id": subtype.id,
-                "partner_ids": [],
-                "incoming_email_to": False,
-                "incoming_email_cc": False,
-                "outgoing_email_to": False,
-                "record_alias_domain_id": alias_domains[record.id].id,
-                "record_company_id": companies[record.id].id,
-                "reply_to": reply_tos[record.id],
+                key: value
+                for key, value in post.items()
+                if key in message_fields and key not in ("body", "author_id")
             }
+            values.update(
+                {
+                    "tracking_value_ids": post.get("tracking_value_ids"),
+                    "email_add_signature": True,
+                    "author_id": author_id,
+                    "author_guest_id": False,
+                    "email_from": email_from,
+                    "model": self._name,
+                    "res_id": record.id,
+                    "body": escape(post["body"]),
+                    "message_type": "notification",
+                    "parent_id": parents[record.id],
+                    "subject": False,
+                    "subtype_id": post["subtype"].id,
+                    "partner_ids": [],
+                    "incoming_email_to": False,
+                    "incoming_email_cc": False,
+                    "outgoing_email_to": False,
+                    "record_alias_domain_id": alias_domains[record.id].id,
+                    "record_company_id": companies[record.id].id,
+                    "reply_to": reply_tos[record.id],
+                }
+            )
             values.update(record._process_attachments_for_post(None, [], values))
             values_list.append(values)
         # mail.message.create creates each message's tracking values once the message
@@ -1407,34 +1429,38 @@ class HrPerformanceReview(models.Model):
                 for values in values_list
             ]
         )
-        self.env["mail.tracking.value"].sudo().create(
-            [
-                dict(command[2], mail_message_id=message.id)
-                for message, values in zip(messages, values_list, strict=True)
-                for command in values["tracking_value_ids"] or ()
-            ]
-        )
+        tracking_values = [
+            dict(command[2], mail_message_id=message.id)
+            for message, values in zip(messages, values_list, strict=True)
+            for command in values["tracking_value_ids"] or ()
+        ]
+        if tracking_values:
+            self.env["mail.tracking.value"].sudo().create(tracking_values)
         # Who core would notify: the followers of the subtype, less the author and the
         # archived (mail.thread._notify_get_recipients), fetched in one query per subtype.
         notify_author = self.env.context.get("mail_notify_author")
         by_subtype = defaultdict(list)
-        for record, subtype, *__ in posts:
-            by_subtype[subtype.id].append(record.id)
+        for post in posts:
+            by_subtype[post["subtype"].id].append(post["record"].id)
         followers = {}
         for subtype_id, record_ids in by_subtype.items():
-            followers.update(
-                self.env["mail.followers"]._get_recipient_data(
+            for res_id, data in (
+                self.env["mail.followers"]
+                ._get_recipient_data(
                     records.browse(record_ids), "notification", subtype_id, pids=[]
                 )
-            )
+                .items()
+            ):
+                followers[(res_id, subtype_id)] = data
         for record, message, values in zip(records, messages, values_list, strict=True):
             record._message_post_after_hook(message, values)
             skip = not notify_author and record._message_compute_real_author(values["author_id"]).id
             if any(
                 data["active"] is not False and not (pid and pid == skip)
-                for pid, data in followers.get(record.id, {}).items()
+                for pid, data in followers.get((record.id, values["subtype_id"]), {}).items()
             ):
                 record._notify_thread(message, values)
+        return messages
 
     def _tracking_parent_ids(self):
         """``{review id: parent message id}``: what mail.thread._message_compute_parent_id

@@ -203,13 +203,13 @@ class TestWorkingDays(HrSchoolPerformanceCase):
         self.assertFalse(self.school._performance_is_working_day(day))
         self.assertFalse(self.other_school._performance_is_working_day(day))
 
-    def test_part_time_schedule_of_the_school(self):
-        # A school open Monday to Thursday only.
-        calendar = self.env["resource.calendar"].create(
+    def _four_day_calendar(self, company=None):
+        """A working schedule of Monday to Thursday, 8:00 to 16:00."""
+        return self.env["resource.calendar"].create(
             {
                 "name": "Four days",
                 "tz": "Europe/London",
-                "company_id": self.other_school.id,
+                **({"company_id": company.id} if company else {}),
                 "attendance_ids": [
                     Command.create(
                         {
@@ -223,6 +223,10 @@ class TestWorkingDays(HrSchoolPerformanceCase):
                 ],
             }
         )
+
+    def test_part_time_schedule_of_the_school(self):
+        # A school open Monday to Thursday only.
+        calendar = self._four_day_calendar(self.other_school)
         self.other_school.resource_calendar_id = calendar
         thursday = date(2026, 10, 8)
         self.assertEqual(
@@ -275,23 +279,7 @@ class TestWorkingDays(HrSchoolPerformanceCase):
         Closure = self.env["hr.performance.school.closure"]
         other_trust = Company.create({"name": "Other trust"})
         outside = Company.create({"name": "School of another trust", "parent_id": other_trust.id})
-        four_days = self.env["resource.calendar"].create(
-            {
-                "name": "Four days",
-                "tz": "Europe/London",
-                "attendance_ids": [
-                    Command.create(
-                        {
-                            "name": f"Day {weekday}",
-                            "dayofweek": str(weekday),
-                            "hour_from": 8,
-                            "hour_to": 16,
-                        }
-                    )
-                    for weekday in range(4)
-                ],
-            }
-        )
+        four_days = self._four_day_calendar()
         part_time = Company.create(
             {"name": "Part-time school", "parent_id": self.trust.id},
         )
