@@ -300,6 +300,22 @@ class HrPerformanceCycle(models.Model):
                 ("departure_date", ">=", min(self.mapped("date_start"))),
             ]
         )
+        # Every school's staff and their employment versions (job, contract and trial
+        # dates) read in one query each: read as they are used, 10,000 staff were read
+        # 1,000 at a time (the prefetch), 2 queries per 1,000.
+        staff.fetch(
+            [
+                "company_id",
+                "active",
+                "current_version_id",
+                "parent_id",
+                "category_ids",
+                "performance_capability",
+            ]
+        )
+        staff.current_version_id.fetch(
+            ["job_id", "departure_date", "trial_date_end", "contract_date_start"]
+        )
         staff_by_company = staff.grouped("company_id")
         ancestors = {
             company: {int(id_) for id_ in company.parent_path.split("/") if id_}

@@ -11,7 +11,11 @@ class HrPerformanceCycleExclusion(models.Model):
     cycle_id = fields.Many2one(
         "hr.performance.cycle", required=True, index=True, ondelete="cascade"
     )
-    company_id = fields.Many2one(related="cycle_id.company_id", store=True, index=True)
+    # Precomputed: a trust's launch creates hundreds of exclusions, written with their
+    # school in the INSERT rather than by an UPDATE after it (issue 14).
+    company_id = fields.Many2one(
+        related="cycle_id.company_id", store=True, index=True, precompute=True
+    )
     employee_id = fields.Many2one("hr.employee", required=True, ondelete="cascade")
     reason = fields.Selection(
         [
