@@ -270,6 +270,17 @@ class HrPerformanceReview(models.Model):
         search="_search_has_overdue_deadline",
         string="Overdue",
     )
+    # --- scale (issue 14): what the "Overdue" filter reads for headteachers and HR, whose
+    # rights on the deadlines are their rights on the review.
+    date_first_open_due = fields.Date(
+        compute="_compute_date_first_open_due",
+        store=True,
+        groups="hr_school_performance.hr_school_performance_group_headteacher",
+        help="The earliest due date of this review's deadlines that can still be missed "
+        "(not met, waived or closed with the review): the review is overdue once it is "
+        "past.",
+    )
+    # --- end scale
     meeting_ids = fields.One2many("calendar.event", "performance_review_id", string="Meetings")
     meeting_count = fields.Integer(compute="_compute_meeting_count")
     meeting_short_notice = fields.Boolean(
@@ -331,9 +342,14 @@ class HrPerformanceReview(models.Model):
 
     # --- scale (issue 14): the index that serves _order for every role's list.
     _order_index = models.Index("(date_start DESC, name, id)")
-    # The multi-company rule's column with the id: the "Overdue" filter's count joins the
-    # reviews to their missed deadlines from the indexes alone (index-only scans).
+    # The multi-company rule's column with the id: the "Overdue" filter's count for a
+    # reviewer joins the reviews to their missed deadlines from the indexes alone.
     _company_index = models.Index("(company_id, id)")
+    # The "Overdue" filter of headteachers and HR, with the multi-company rule's column:
+    # counted from the index alone.
+    _overdue_index = models.Index(
+        "(date_first_open_due) INCLUDE (company_id) WHERE date_first_open_due IS NOT NULL"
+    )
     # The final outcomes (payroll's two lists, hr.performance.payroll.outcome and
     # hr.performance.pay.eligibility): served in their order, and counted, from the index.
     _final_effective_index = models.Index("(date_pay_effective DESC, id DESC) WHERE outcome_final")
@@ -605,10 +621,45 @@ class HrPerformanceReview(models.Model):
             review.has_overdue_deadline = bool(review.deadline_missed_count)
         # --- end scale
 
+    @api.depends(
+        "deadline_ids.date_due",
+        "deadline_ids.date_done",
+        "deadline_ids.waived",
+        "deadline_ids.closed_with_review",
+    )
+    def _compute_date_first_open_due(self):
+        # The deadlines that can still be missed (status due, upcoming or missed), as
+        # hr.performance.deadline._search_status names them.
+        first = dict(
+            self.env["hr.performance.deadline"]
+            .sudo()
+            ._read_group(
+                [
+                    ("review_id", "in", self.ids),
+                    ("date_done", "=", False),
+                    ("waived", "=", False),
+                    ("closed_with_review", "=", False),
+                ],
+                ["review_id"],
+                ["date_due:min"],
+            )
+        )
+        for review in self:
+            review.date_first_open_due = first.get(review, False)
+
     def _search_has_overdue_deadline(self, operator, value):
         if operator not in ("in", "not in"):
             return NotImplemented
-        overdue = [("deadline_ids", "any", [("status", "in", ["missed"])])]
+        if self._performance_user_groups()["headteacher"]:
+            # Headteachers and HR read every deadline of the reviews they read: a review
+            # is overdue when its first open deadline is past, one indexed column of the
+            # review (_overdue_index): 10,000 overdue reviews of a trust are counted from
+            # the index alone, not by joining them to their deadlines (issue 14).
+            today = fields.Date.context_today(self)
+            overdue = [("date_first_open_due", "<", today)]
+        else:
+            # Whoever else reads the deadlines the record rules let them read.
+            overdue = [("deadline_ids", "any", [("status", "in", ["missed"])])]
         wanted = True in value
         if (operator == "in") == wanted:
             return overdue
