@@ -10,7 +10,7 @@
 #                             (extra args: PYTEST_ARGS="-k name --odoo-http")
 #   make bench DB=hsp_demo    benchmark of cycle launch and the deadline cron (rolled back;
 #                             SIZES="10 100 1000")
-#   make bench DB=hsp_trust SCALE=trust   trust scale: populate 50 schools x 200 staff x 3 years
+#   make bench DB=hsp_trust SCALE=trust   trust scale: populate 50 schools x 200 staff x 5 years
 #                             once (SCHOOLS=, STAFF=, YEARS=), measure every role's screens
 #   make pot                  regenerate i18n/hr_school_performance.pot with Odoo's exporter
 #                             (throw-away database without demo data)

@@ -641,7 +641,7 @@ cmd_bench() {
         fi
         say "trust-scale benchmark on database $db (populated once, measurements rolled back)"
         "$PYTHON" "$ROOT/devtools/trust_benchmark.py" --config "$ODOO_CONF" --database "$db" \
-            --schools "${SCHOOLS:-50}" --staff "${STAFF:-200}" --years "${YEARS:-3}" \
+            --schools "${SCHOOLS:-50}" --staff "${STAFF:-200}" --years "${YEARS:-5}" \
             --repeat "${REPEAT:-5}"
         # The statement rows of the table: one statement PDF against Odoo's badge PDF, and
         # 20 against one, in a school added to the trust for the measure (rolled back).

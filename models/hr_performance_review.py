@@ -271,11 +271,11 @@ class HrPerformanceReview(models.Model):
         string="Overdue",
     )
     # --- scale (issue 14): what the "Overdue" filter reads for headteachers and HR, whose
-    # rights on the deadlines are their rights on the review.
+    # rights on the deadlines are their rights on the review. A due date, as the review's
+    # own due dates (date_planning_due, date_statement_due) shown to whoever reads it.
     date_first_open_due = fields.Date(
         compute="_compute_date_first_open_due",
         store=True,
-        groups="hr_school_performance.hr_school_performance_group_headteacher",
         help="The earliest due date of this review's deadlines that can still be missed "
         "(not met, waived or closed with the review): the review is overdue once it is "
         "past.",

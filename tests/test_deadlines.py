@@ -136,6 +136,34 @@ class TestDeadlines(HrSchoolPerformanceCase):
             self.assertEqual(self._deadline(self.review, "comments").status, "late")
             self.assertFalse(self.review.has_overdue_deadline)
 
+    def test_overdue_filter_is_the_same_for_every_reader(self):
+        """Headteachers and HR filter on the review's first open due date, others through
+        the deadlines they read: the same answer, day after day and once the deadline is
+        met (the comments are due on 6 November)."""
+        Review = self.env["hr.performance.review"]
+        readers = (self.hr_officer, self.headteacher_user, self.reviewer_user)
+
+        def overdue(user, wanted=True):
+            return Review.with_user(user).search(
+                [("has_overdue_deadline", "=", wanted), ("id", "=", self.review.id)]
+            )
+
+        with freeze_time("2026-10-20 12:00"):
+            self.review.date_self_evaluation = date(2026, 10, 19)
+        with freeze_time("2026-10-23 12:00"):
+            self.review.date_draft_sent = date(2026, 10, 23)
+        for day, late in (("2026-11-06", False), ("2026-11-09", True)):
+            with freeze_time(f"{day} 12:00"):
+                for user in readers:
+                    self.assertEqual(bool(overdue(user)), late, f"{user.login} on {day}")
+                    self.assertEqual(bool(overdue(user, False)), not late, user.login)
+        with freeze_time("2026-11-10 12:00"):
+            self.review.date_comments = date(2026, 11, 10)
+            self.env.flush_all()
+            for user in readers:
+                self.assertFalse(overdue(user), user.login)
+                self.assertTrue(overdue(user, False), user.login)
+
     def test_observation_deadlines(self):
         with freeze_time("2026-12-01 09:00"):
             observations = (
