@@ -43,7 +43,7 @@ import argparse
 import random
 import statistics
 import time
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import date, datetime
 
 from freezegun import freeze_time
@@ -53,6 +53,7 @@ import odoo.service.server
 from odoo import SUPERUSER_ID, api
 from odoo.fields import Command
 from odoo.modules.registry import Registry
+from odoo.sql_db import db_connect
 from odoo.tools import config
 
 BULK = {
@@ -327,6 +328,17 @@ def measure(env, func, repeat):
     return statistics.median(times), max(counts), scans
 
 
+def vacuum(database, log):
+    """``VACUUM ANALYZE`` after the bulk load, as autovacuum does on a live database within
+    minutes: PostgreSQL plans index-only scans from the visibility map it sets, and the
+    freshly loaded tables are not in it yet (their counts would read the tables)."""
+    started = clock()
+    with closing(db_connect(database).cursor()) as cr:
+        cr._cnx.autocommit = True
+        cr.execute("VACUUM ANALYZE")
+    log(f"vacuumed in {clock() - started:.0f}s")
+
+
 def list_spec(model, view_type="list"):
     """The specification the web client sends for ``model``'s default view: the one the
     query-count tests use (fields of nested groups, inline lists, the activity widget)."""
@@ -342,6 +354,8 @@ def run(database, args):
         env = api.Environment(cr, SUPERUSER_ID, {})
         if not populated(env):
             populate(env, args.schools, args.staff, args.years, print)
+            cr.commit()
+            vacuum(database, print)
         cr.commit()
         counts = {
             model: env[model].search_count([])
