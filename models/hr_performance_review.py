@@ -274,6 +274,7 @@ class HrPerformanceReview(models.Model):
     # rights on the deadlines are their rights on the review. A due date, as the review's
     # own due dates (date_planning_due, date_statement_due) shown to whoever reads it.
     date_first_open_due = fields.Date(
+        string="First Open Deadline",
         compute="_compute_date_first_open_due",
         store=True,
         help="The earliest due date of this review's deadlines that can still be missed "
