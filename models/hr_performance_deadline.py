@@ -227,7 +227,7 @@ class HrPerformanceDeadline(models.Model):
         today = fields.Date.context_today(self)
         soon = today + timedelta(days=DUE_SOON_DAYS)
         not_done = Domain("waived", "=", False) & Domain("date_done", "=", False)
-        open_ = not_done & Domain("closed_with_review", "=", False)
+        open_ = self._open_domain()
         done = Domain("waived", "=", False) & Domain("date_done", "!=", False)
         domains = {
             "waived": Domain("waived", "=", True),
@@ -241,6 +241,16 @@ class HrPerformanceDeadline(models.Model):
         }
         domain = Domain.OR(domains[status] for status in value if status in domains)
         return domain if operator == "in" else ~domain
+
+    @api.model
+    def _open_domain(self):
+        """The deadlines that can still be missed: neither met, waived nor closed with
+        their review (status due, upcoming or missed; _open_review_index holds them)."""
+        return (
+            Domain("waived", "=", False)
+            & Domain("date_done", "=", False)
+            & Domain("closed_with_review", "=", False)
+        )
 
     def _query_done(self, late):
         query = self._search([("date_done", "!=", False)])

@@ -7,6 +7,7 @@ from markupsafe import escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.fields import Domain
 from odoo.tools import SQL, format_date, format_datetime
 
 from .hr_performance_retention_mixin import is_disposing
@@ -629,18 +630,10 @@ class HrPerformanceReview(models.Model):
         "deadline_ids.closed_with_review",
     )
     def _compute_date_first_open_due(self):
-        # The deadlines that can still be missed (status due, upcoming or missed), as
-        # hr.performance.deadline._search_status names them.
+        Deadline = self.env["hr.performance.deadline"].sudo()
         first = dict(
-            self.env["hr.performance.deadline"]
-            .sudo()
-            ._read_group(
-                [
-                    ("review_id", "in", self.ids),
-                    ("date_done", "=", False),
-                    ("waived", "=", False),
-                    ("closed_with_review", "=", False),
-                ],
+            Deadline._read_group(
+                Domain("review_id", "in", self.ids) & Deadline._open_domain(),
                 ["review_id"],
                 ["date_due:min"],
             )
